@@ -1,0 +1,2 @@
+/** kvmj benchmarks. */
+package io.kvmj.bench;

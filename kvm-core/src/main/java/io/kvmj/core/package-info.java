@@ -1,0 +1,2 @@
+/** kvmj kvm-core. */
+package io.kvmj.core;

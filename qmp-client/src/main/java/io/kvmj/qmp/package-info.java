@@ -1,0 +1,2 @@
+/** kvmj qmp-client. */
+package io.kvmj.qmp;
