@@ -1,0 +1,46 @@
+package io.kvmj.bench.qmp;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/** One query-status round trip (SampleTime: percentiles), kvmj client vs the minimal blocking client. */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class QmpLatencyBenchmark {
+
+    static final String QUERY_STATUS = "{\"execute\":\"query-status\"}";
+
+    /** The minimal client's connection, on the minimal socket of the shared QEMU. */
+    @State(Scope.Thread)
+    public static class Minimal {
+        QmpTarget target;
+        MinimalQmpClient client;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            target = QmpTarget.acquire();
+            client = MinimalQmpClient.connect(target.socket(QmpTarget.MINIMAL));
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            client.close();
+            target.close();
+        }
+    }
+
+    /** Minimal blocking java.nio client: write a line, read a line. */
+    @Benchmark
+    public String minimal(Minimal s) throws IOException {
+        return s.client.execute(QUERY_STATUS);
+    }
+}

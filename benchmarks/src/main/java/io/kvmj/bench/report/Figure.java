@@ -1,0 +1,70 @@
+package io.kvmj.bench.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One measured figure, optionally beside a baseline measured in the same run.
+ *
+ * <p>{@code ratio} is always a <em>slowdown factor</em>: 1.0 means as fast as the baseline, 1.3 means
+ * 30 % slower. For times it is {@code value / baseline}; for throughputs {@code baseline / value}.
+ *
+ * @param suite         benchmark suite id (ffi, qmp, hostdisk, imgcreate, guestdisk, launch)
+ * @param name          what was measured, human readable
+ * @param value         the measured value
+ * @param unit          unit of {@code value} and {@code baselineValue}
+ * @param error         JMH 99.9 % confidence half-width, or null
+ * @param lowerIsBetter true for times, false for throughputs
+ * @param baseline      what the baseline is (e.g. "raw C loop"), or null
+ * @param baselineValue the baseline measured in the same run, or null
+ * @param ratio         slowdown factor against the baseline, or null
+ * @param target        target slowdown factor (e.g. 1.3), or null
+ * @param accelerator   "host" for figures that run no guest, otherwise the guest accelerator (TCG here)
+ * @param note          free text (method, caveats), or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Figure(
+        String suite,
+        String name,
+        double value,
+        String unit,
+        Double error,
+        boolean lowerIsBetter,
+        String baseline,
+        Double baselineValue,
+        Double ratio,
+        Double target,
+        String accelerator,
+        String note) {
+
+    /** A figure without baseline. */
+    public static Figure plain(String suite, String name, double value, String unit, boolean lowerIsBetter,
+                               String accelerator, String note) {
+        return new Figure(suite, name, value, unit, null, lowerIsBetter, null, null, null, null, accelerator, note);
+    }
+
+    /** A time-like figure (lower is better) against a same-run baseline. */
+    public static Figure time(String suite, String name, double value, Double error, String unit,
+                              String baseline, double baselineValue, Double target, String accelerator,
+                              String note) {
+        Double ratio = baselineValue > 0 ? value / baselineValue : null;
+        return new Figure(suite, name, value, unit, error, true, baseline, baselineValue, ratio, target,
+                accelerator, note);
+    }
+
+    /** A throughput-like figure (higher is better) against a same-run baseline. */
+    public static Figure throughput(String suite, String name, double value, Double error, String unit,
+                                    String baseline, double baselineValue, Double target, String accelerator,
+                                    String note) {
+        Double ratio = value > 0 ? baselineValue / value : null;
+        return new Figure(suite, name, value, unit, error, false, baseline, baselineValue, ratio, target,
+                accelerator, note);
+    }
+
+    /** True when a target exists and the ratio meets it. */
+    public Boolean meetsTarget() {
+        if (target == null || ratio == null) {
+            return null;
+        }
+        return ratio <= target;
+    }
+}
