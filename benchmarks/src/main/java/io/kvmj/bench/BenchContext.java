@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -88,7 +87,6 @@ public final class BenchContext {
                 .warmupTime(TimeValue.seconds(profile.warmupSeconds()))
                 .measurementIterations(profile.iterations())
                 .measurementTime(TimeValue.seconds(profile.iterationSeconds()))
-                .timeUnit(TimeUnit.NANOSECONDS)
                 .threads(1)
                 .shouldFailOnError(false)
                 .jvmArgsAppend(jvmArgs.toArray(String[]::new))

@@ -23,6 +23,16 @@ public record FioResult(String jobName, double iops, double bytesPerSec, long ru
         return bytesPerSec / 1e6;
     }
 
+    /** One compact JSON line of this record. */
+    public static String toJsonLine(FioResult r) throws IOException {
+        return JSON.writeValueAsString(r);
+    }
+
+    /** Reads a line written by {@link #toJsonLine}. */
+    public static FioResult fromJsonLine(String line) throws IOException {
+        return JSON.readValue(line, FioResult.class);
+    }
+
     /**
      * Parses fio's JSON output (text before the first '{', such as warnings, is skipped) and returns the
      * first job's write figures.

@@ -34,7 +34,7 @@ public final class FioRunner {
                 "--filename=" + file, "--size=" + sizeBytes, "--rw=" + pattern.fioRw(),
                 "--bs=" + pattern.blockSize(), "--ioengine=psync", "--iodepth=1", "--numjobs=1",
                 "--norandommap", "--randrepeat=0", "--time_based", "--ramp_time=" + rampSeconds,
-                "--runtime=" + runtimeSeconds, "--end_fsync=0", "--output-format=json"));
+                "--runtime=" + runtimeSeconds, "--end_fsync=0", "--invalidate=0", "--output-format=json"));
         a.addAll(mode.fioOptions());
         return a;
     }

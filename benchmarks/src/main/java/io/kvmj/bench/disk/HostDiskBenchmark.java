@@ -26,6 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
 public class HostDiskBenchmark {
 
     static final String FILE_PROPERTY = "kvmj.bench.disk.file";
+    /** When set, fio runs before every iteration and appends its result (one JSON line) to this file. */
+    static final String FIO_OUT_PROPERTY = "kvmj.bench.disk.fio.out";
+    /** Seconds each interleaved fio run lasts (normally the JMH iteration time). */
+    static final String FIO_SECONDS_PROPERTY = "kvmj.bench.disk.fio.seconds";
 
     @Param({"WRITEBACK", "NONE", "WRITETHROUGH", "DIRECTSYNC", "UNSAFE"})
     public CacheMode mode;
@@ -41,10 +45,11 @@ public class HostDiskBenchmark {
     private long next;
     private long seed = 0x9E3779B97F4A7C15L;
     private int sinceFlush;
+    private String file;
 
     @Setup(Level.Trial)
     public void open() throws Exception {
-        String file = System.getProperty(FILE_PROPERTY);
+        file = System.getProperty(FILE_PROPERTY);
         if (file == null || !Files.isRegularFile(Path.of(file))) {
             throw new IllegalStateException("system property " + FILE_PROPERTY
                     + " must name a preallocated test file (HostDiskSuite prepares it), got " + file);
@@ -60,6 +65,26 @@ public class HostDiskBenchmark {
         byte[] data = new byte[blockSize];
         new Random(42).nextBytes(data);
         io.poke(buffer, data);
+    }
+
+    /**
+     * The same-run ceiling, interleaved: fio with the same flags on the same file right before each JMH
+     * iteration, so both see the same (shared, noisy) disk. Runs outside the measured time.
+     */
+    @Setup(Level.Iteration)
+    public void fioBeforeIteration() throws Exception {
+        String outFile = System.getProperty(FIO_OUT_PROPERTY);
+        if (outFile == null) {
+            return;
+        }
+        if (fd >= 0) {
+            io.fdatasync(fd);
+        }
+        int seconds = Integer.getInteger(FIO_SECONDS_PROPERTY, 1);
+        FioResult r = FioRunner.run(FioRunner.argv(Path.of(file), Files.size(Path.of(file)), mode, pattern, 0, seconds));
+        String line = FioResult.toJsonLine(r) + "\n";
+        Files.writeString(Path.of(outFile), line, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     @TearDown(Level.Trial)

@@ -49,20 +49,25 @@ public final class HostDiskSuite implements Suite {
                         continue;
                     }
                     String tag = mode.qemuName() + "-" + pattern.name().toLowerCase(Locale.ROOT);
+                    Path fioOut = dir.resolve("fio-" + tag + ".jsonl");
+                    Files.deleteIfExists(fioOut);
                     Cmd.run(List.of("sync"), 300);
                     JmhResults jmh = new JmhResults(ctx.runJmh("hostdisk-" + tag,
                             HostDiskBenchmark.class.getName() + "\\.",
-                            Map.of(HostDiskBenchmark.FILE_PROPERTY, file.toAbsolutePath().toString()),
+                            Map.of(HostDiskBenchmark.FILE_PROPERTY, file.toAbsolutePath().toString(),
+                                    HostDiskBenchmark.FIO_OUT_PROPERTY, fioOut.toAbsolutePath().toString(),
+                                    HostDiskBenchmark.FIO_SECONDS_PROPERTY,
+                                    Integer.toString(ctx.profile().iterationSeconds())),
                             b -> b.param("mode", mode.name()).param("pattern", pattern.name())));
                     RunResult r = jmh.find("write", Map.of("mode", mode.name(), "pattern", pattern.name())).orElse(null);
-                    Cmd.run(List.of("sync"), 300);
-                    FioResult fio;
-                    try {
-                        fio = FioRunner.run(FioRunner.argv(file.toAbsolutePath(), size, mode, pattern,
-                                1, ctx.profile().fioSeconds()));
-                    } catch (Exception e) {
-                        ctx.note("hostdisk: fio failed for " + tag + ": " + e.getMessage());
-                        fio = null;
+                    FioResult fio = null;
+                    List<FioResult> fios = readFio(fioOut, ctx.profile().warmupIterations(),
+                            ctx.profile().iterations());
+                    Files.deleteIfExists(fioOut);
+                    if (fios.isEmpty()) {
+                        ctx.note("hostdisk: no fio result for " + tag);
+                    } else {
+                        fio = median(fios);
                     }
                     if (r == null) {
                         ctx.note("hostdisk: JMH produced no result for " + tag);
@@ -77,9 +82,10 @@ public final class HostDiskSuite implements Suite {
                                 String.format(Locale.ROOT, "%.0f IOPS; via %s", iops, backend)));
                     } else {
                         out.add(Figure.throughput("hostdisk", name, mb,
-                                err == null ? null : err * pattern.blockSize() / 1e6, "MB/s", "fio psync",
+                                err == null ? null : err * pattern.blockSize() / 1e6, "MB/s", "fio psync, interleaved",
                                 fio.mbPerSec(), null, "host",
-                                String.format(Locale.ROOT, "IOPS %.0f vs fio %.0f; via %s", iops, fio.iops(), backend)));
+                                String.format(Locale.ROOT, "IOPS %.0f vs fio %.0f (median of %d fio runs, one before each JMH iteration); via %s",
+                                        iops, fio.iops(), fios.size(), backend)));
                     }
                 }
             }
@@ -87,6 +93,34 @@ public final class HostDiskSuite implements Suite {
             Files.deleteIfExists(file);
         }
         return out;
+    }
+
+    /**
+     * fio results appended by the forks, one per iteration; the first {@code warmups} of each fork are
+     * dropped (they ran before warm-up iterations). Lines come in fork order.
+     */
+    static List<FioResult> readFio(Path jsonl, int warmups, int measurements) throws java.io.IOException {
+        if (!Files.exists(jsonl)) {
+            return List.of();
+        }
+        List<FioResult> kept = new ArrayList<>();
+        int i = 0;
+        for (String line : Files.readAllLines(jsonl)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (i++ % (warmups + measurements) >= warmups) {
+                kept.add(FioResult.fromJsonLine(line));
+            }
+        }
+        return kept;
+    }
+
+    /** The run with the median bandwidth. */
+    static FioResult median(List<FioResult> runs) {
+        List<FioResult> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(FioResult::bytesPerSec));
+        return sorted.get(sorted.size() / 2);
     }
 
     private static boolean directSupported(Path file) {
