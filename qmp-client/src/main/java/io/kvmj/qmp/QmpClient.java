@@ -235,11 +235,18 @@ public final class QmpClient implements QmpMonitor {
     void onMalformed(ByteBuf line, Exception e) {
         long n = malformed.incrementAndGet();
         String text = line.toString(line.readerIndex(), Math.min(line.readableBytes(), 200), StandardCharsets.UTF_8);
-        LOG.warn("[{}] malformed QMP line dropped (#{}): {}{}", label, n, text, e == null ? "" : " - " + e.getMessage());
+        LOG.warn("[{}] malformed QMP line dropped (#{}): {}{}", label, n, text, e == null ? "" : " - " + firstLine(e));
         if (!greetingSeen) {
             greetingSeen = true;
             failHandshake(new QmpGreetingException("malformed QMP greeting: " + text, e));
         }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                : String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     void onTooLong(Throwable cause) {

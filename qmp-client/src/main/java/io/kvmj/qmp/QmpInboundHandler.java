@@ -46,14 +46,17 @@ final class QmpInboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (isBlank(line)) {
             return;
         }
+        int start = line.readerIndex();
         JsonNode node;
         try (InputStream in = new ByteBufInputStream(line)) {
             node = QmpJson.mapper().readTree(in);
         } catch (IOException e) {
+            line.readerIndex(start);
             client.onMalformed(line, e);
             return;
         }
         if (node == null || !node.isObject()) {
+            line.readerIndex(start);
             client.onMalformed(line, null);
             return;
         }
