@@ -454,8 +454,10 @@ public final class QmpClient implements QmpMonitor {
             return w;
         }
         if (!to.isZero()) {
-            ch.eventLoop().schedule(() -> w.fail(new QmpTimeoutException("no " + eventName + " event", to)),
-                    to.toNanos(), TimeUnit.NANOSECONDS);
+            java.util.concurrent.Future<?> timer = ch.eventLoop().schedule(
+                    () -> w.fail(new QmpTimeoutException("no " + eventName + " event", to)), to.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            w.future().whenComplete((e, t) -> timer.cancel(false));
         }
         return w;
     }

@@ -160,12 +160,13 @@ public final class QmpListener implements AutoCloseable {
         if (arrived != null) {
             link(f, arrived);
         }
-        io.group().schedule(() -> {
+        java.util.concurrent.Future<?> timer = io.group().schedule(() -> {
             synchronized (this) {
                 waiting.remove(f);
             }
             f.completeExceptionally(new QmpTimeoutException("no QMP connection accepted on " + address, timeout));
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        f.whenComplete((c, t) -> timer.cancel(false));
         return f;
     }
 
