@@ -14,6 +14,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * One pwrite(2) per operation on a preallocated file, through the project's FFI, with the open flags and
@@ -69,12 +71,12 @@ public class HostDiskBenchmark {
 
     /**
      * The same-run ceiling, interleaved: fio with the same flags on the same file right before each JMH
-     * iteration, so both see the same (shared, noisy) disk. Runs outside the measured time.
+     * measurement iteration, so both see the same (shared, noisy) disk. Runs outside the measured time.
      */
     @Setup(Level.Iteration)
-    public void fioBeforeIteration() throws Exception {
+    public void fioBeforeIteration(IterationParams ip) throws Exception {
         String outFile = System.getProperty(FIO_OUT_PROPERTY);
-        if (outFile == null) {
+        if (outFile == null || ip.getType() != IterationType.MEASUREMENT) {
             return;
         }
         if (fd >= 0) {

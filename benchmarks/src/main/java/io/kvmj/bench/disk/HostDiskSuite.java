@@ -61,8 +61,7 @@ public final class HostDiskSuite implements Suite {
                             b -> b.param("mode", mode.name()).param("pattern", pattern.name())));
                     RunResult r = jmh.find("write", Map.of("mode", mode.name(), "pattern", pattern.name())).orElse(null);
                     FioResult fio = null;
-                    List<FioResult> fios = readFio(fioOut, ctx.profile().warmupIterations(),
-                            ctx.profile().iterations());
+                    List<FioResult> fios = readFio(fioOut);
                     Files.deleteIfExists(fioOut);
                     if (fios.isEmpty()) {
                         ctx.note("hostdisk: no fio result for " + tag);
@@ -84,7 +83,7 @@ public final class HostDiskSuite implements Suite {
                         out.add(Figure.throughput("hostdisk", name, mb,
                                 err == null ? null : err * pattern.blockSize() / 1e6, "MB/s", "fio psync, interleaved",
                                 fio.mbPerSec(), null, "host",
-                                String.format(Locale.ROOT, "IOPS %.0f vs fio %.0f (median of %d fio runs, one before each JMH iteration); via %s",
+                                String.format(Locale.ROOT, "IOPS %.0f vs fio %.0f (median of %d fio runs, one before each JMH measurement iteration); via %s",
                                         iops, fio.iops(), fios.size(), backend)));
                     }
                 }
@@ -95,21 +94,14 @@ public final class HostDiskSuite implements Suite {
         return out;
     }
 
-    /**
-     * fio results appended by the forks, one per iteration; the first {@code warmups} of each fork are
-     * dropped (they ran before warm-up iterations). Lines come in fork order.
-     */
-    static List<FioResult> readFio(Path jsonl, int warmups, int measurements) throws java.io.IOException {
+    /** fio results appended by the forks, one per measurement iteration. */
+    static List<FioResult> readFio(Path jsonl) throws java.io.IOException {
         if (!Files.exists(jsonl)) {
             return List.of();
         }
         List<FioResult> kept = new ArrayList<>();
-        int i = 0;
         for (String line : Files.readAllLines(jsonl)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            if (i++ % (warmups + measurements) >= warmups) {
+            if (!line.isBlank()) {
                 kept.add(FioResult.fromJsonLine(line));
             }
         }

@@ -2,7 +2,7 @@ package io.kvmj.bench.disk;
 
 /**
  * The few POSIX calls the host disk benchmark needs, with raw addresses so buffers can be page-aligned
- * (mmap) for O_DIRECT. Implemented over the project's FFI.
+ * (mmap) for O_DIRECT. Implemented over the project's FFI ({@link ProjectPosixIo}).
  */
 public interface PosixIo {
 

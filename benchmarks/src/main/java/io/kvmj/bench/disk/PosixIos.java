@@ -1,13 +1,15 @@
 package io.kvmj.bench.disk;
 
-/** Picks the {@link PosixIo} implementation: the project's FFI when present. */
+import io.kvmj.core.ffi.NativeAccess;
+
+/** Picks the {@link PosixIo} implementation: the project's FFI, backend chosen by {@code -Dkvmj.ffi}. */
 public final class PosixIos {
 
     private PosixIos() {
     }
 
-    /** The project's FFI (default backend) if it is on the class path, otherwise the bench-local stand-in. */
+    /** The project's FFI, {@link NativeAccess#get()}. */
     public static PosixIo get() {
-        return new LocalJnaPosixIo();
+        return new ProjectPosixIo(NativeAccess.get());
     }
 }

@@ -72,6 +72,18 @@ public final class CBaseline {
         return exe;
     }
 
+    /** Runs an already compiled loop. */
+    public static Result runCompiled(Path exe, long calls, int repetitions, int capability)
+            throws IOException, InterruptedException {
+        return parse(run(List.of(exe.toString(), Long.toString(calls), Integer.toString(repetitions),
+                Integer.toString(capability)), 600));
+    }
+
+    /** Median of a list of values. */
+    public static double median(List<Double> values) {
+        return new Result(values, 0).medianNs();
+    }
+
     /** Compiles and runs the loop: {@code calls} ioctls per repetition. */
     public static Result measure(long calls, int repetitions, int capability) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("kvmj-cbaseline");
