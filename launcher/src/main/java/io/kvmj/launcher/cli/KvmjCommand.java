@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         picocli.CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
+        DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
