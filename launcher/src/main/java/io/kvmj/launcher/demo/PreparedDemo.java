@@ -31,6 +31,12 @@ public record PreparedDemo(Path workDir, GuestKernel kernel, BusyboxLocator.Busy
         return "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init " + expectations.kernelParameters();
     }
 
+    /** The same demo with another accelerator (e.g. force TCG even where KVM works). */
+    public PreparedDemo withAccelerator(AcceleratorChoice choice) {
+        return new PreparedDemo(workDir, kernel, busybox, initrd, disk, diskCache, shareDir, choice, expectations,
+            keepWorkDir);
+    }
+
     /** Where the serial console is logged. */
     public Path consoleLog() {
         return workDir.resolve("console.log");
