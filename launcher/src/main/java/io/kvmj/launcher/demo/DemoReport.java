@@ -57,7 +57,8 @@ public record DemoReport(String accelerator, String acceleratorReason, String ke
             .append(acceleratorReason).append(")\n");
         sb.append("  kernel:       ").append(kernel).append('\n');
         sb.append("  boot time:    ").append(bootMillis == null ? "guest never reached /init"
-            : String.format(Locale.ROOT, "%.1f s to /init (guest uptime %s s)", bootMillis / 1000.0,
+            : String.format(Locale.ROOT, "%.1f s from QEMU start to /init (guest kernel uptime %s s)",
+                bootMillis / 1000.0,
                 guestUptimeAtInit == null ? "?" : String.format(Locale.ROOT, "%.2f", guestUptimeAtInit)))
             .append(accelerator.equals("tcg") ? ", software emulation" : "").append('\n');
         sb.append("  scratch disk: cache=").append(diskCache).append(" (").append(diskCacheReason).append(")\n");
@@ -66,7 +67,7 @@ public record DemoReport(String accelerator, String acceleratorReason, String ke
                 c.detail()));
         }
         sb.append("  shutdown:     ").append(cleanShutdown ? "clean (guest powered off, QEMU exit 0)"
-            : timedOut ? "NOT clean: timed out, QEMU killed"
+            : timedOut ? "NOT clean: QEMU did not exit in time and was killed"
             : "NOT clean: QEMU exit code " + exitCode).append(String.format(Locale.ROOT, ", %.1f s total",
                 totalMillis / 1000.0)).append('\n');
         if (workDir != null) {

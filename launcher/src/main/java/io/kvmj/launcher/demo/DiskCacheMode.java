@@ -18,14 +18,15 @@ public record DiskCacheMode(String mode, String reason) {
     /** Probes {@code dir} by opening a scratch file in it with O_DIRECT. */
     public static DiskCacheMode probe(Path dir) {
         Path probe = dir.resolve(".kvmj-odirect-probe");
+        String fs = describe(dir);
         try {
             Files.deleteIfExists(probe);
             try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     ExtendedOpenOption.DIRECT)) {
-                return new DiskCacheMode("none", "the filesystem of " + dir + " supports O_DIRECT");
+                return new DiskCacheMode("none", fs + " supports O_DIRECT");
             }
         } catch (IOException | UnsupportedOperationException e) {
-            return new DiskCacheMode("writeback", "the filesystem of " + dir + " rejects O_DIRECT ("
+            return new DiskCacheMode("writeback", fs + " rejects O_DIRECT ("
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
                 + "): falling back to cache=writeback");
         } finally {
@@ -34,6 +35,14 @@ public record DiskCacheMode(String mode, String reason) {
             } catch (IOException ignored) {
                 // best effort
             }
+        }
+    }
+
+    private static String describe(Path dir) {
+        try {
+            return "the " + Files.getFileStore(dir).type() + " filesystem holding " + dir;
+        } catch (IOException e) {
+            return "the filesystem holding " + dir;
         }
     }
 }

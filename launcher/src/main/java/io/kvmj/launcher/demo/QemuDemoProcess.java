@@ -33,6 +33,9 @@ final class QemuDemoProcess {
      */
     record Outcome(List<ConsoleLine> lines, Integer exitCode, boolean timedOut, String stderr, long elapsedMillis) {}
 
+    /** How long QEMU may take to exit after the guest's done marker before it is killed. */
+    static final Duration AFTER_DONE = Duration.ofSeconds(30);
+
     private QemuDemoProcess() {}
 
     static Outcome run(List<String> argv, Path consoleLog, Duration timeout, Consumer<String> echo) {
@@ -51,7 +54,7 @@ final class QemuDemoProcess {
                 "kvmj-demo-console");
             reader.setDaemon(true);
             reader.start();
-            boolean exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            boolean exited = waitForExit(p, lines, timeout);
             if (!exited) {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
@@ -86,6 +89,31 @@ final class QemuDemoProcess {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Waits for QEMU to exit, at most {@code timeout}, and at most {@link #AFTER_DONE} once the guest printed its
+     * done marker (a guest whose poweroff fails should not hold the caller for the whole timeout).
+     */
+    private static boolean waitForExit(Process p, List<ConsoleLine> lines, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long doneSeen = 0;
+        while (System.nanoTime() < deadline) {
+            if (p.waitFor(200, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+            if (doneSeen == 0) {
+                synchronized (lines) {
+                    if (lines.stream().anyMatch(l -> l.text().contains(Marker.PREFIX + "done"))) {
+                        doneSeen = System.nanoTime();
+                    }
+                }
+            } else if (System.nanoTime() - doneSeen > AFTER_DONE.toNanos()) {
+                return false;
+            }
+        }
+        return p.waitFor(0, TimeUnit.MILLISECONDS);
     }
 
     private static void readConsole(InputStream in, Path log, long t0, List<ConsoleLine> lines,
