@@ -45,7 +45,7 @@ final class QemuDemoProcess {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new DemoException("cannot start QEMU: " + e.getMessage() + "\n  argv: " + String.join(" ", argv), e);
+            throw new DemoException("cannot start QEMU: " + e.getMessage() + "\n  argv: " + shellQuoted(argv), e);
         }
         List<ConsoleLine> lines = Collections.synchronizedList(new ArrayList<>());
         try {
@@ -73,7 +73,7 @@ final class QemuDemoProcess {
             if (exited && code != 0 && copy.stream().noneMatch(l -> l.text().contains(Marker.PREFIX))) {
                 throw new DemoException("QEMU exited with code " + code + " before the guest started."
                     + "\n  stderr: " + (stderr.isBlank() ? "(empty)" : stderr.strip())
-                    + "\n  argv: " + String.join(" ", argv));
+                    + "\n  argv: " + shellQuoted(argv));
             }
             return new Outcome(copy, code, !exited, stderr, elapsed);
         } catch (InterruptedException e) {
@@ -134,6 +134,18 @@ final class QemuDemoProcess {
         } catch (IOException e) {
             // QEMU went away; what was read is kept
         }
+    }
+
+    /** argv as a copy-pasteable shell command line. */
+    static String shellQuoted(List<String> argv) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : argv) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(a.matches("[A-Za-z0-9_./:=,+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
     }
 
     private static String readAll(InputStream in) {

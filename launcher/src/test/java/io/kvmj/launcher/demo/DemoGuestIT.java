@@ -87,4 +87,21 @@ class DemoGuestIT {
         assertTrue(ProcessHandle.current().descendants()
                 .noneMatch(p -> p.info().command().orElse("").contains("qemu-system")), "no QEMU left");
     }
+
+    @Test
+    void qemuDyingAtStartReportsItsStderrAndArgv(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        require(onPath(DemoQemuArgs.QEMU) && onPath("qemu-img"), "qemu-system-x86_64 / qemu-img not installed");
+        Path notAKernel = Files.writeString(tmp.resolve("not a kernel"), "hello\n");
+        GuestKernel bogus = new GuestKernel(notAKernel, java.util.Optional.empty(), GuestKernel.Source.OPTION,
+            ModuleSet.builtInOnly("test"));
+        try (PreparedDemo d = DemoGuest.prepare(bogus, DemoOptions.defaults().withWorkParent(tmp))) {
+            DemoException e = org.junit.jupiter.api.Assertions.assertThrows(DemoException.class,
+                () -> DemoGuest.boot(d, Duration.ofSeconds(60), null));
+            assertTrue(e.getMessage().contains("QEMU exited with code"), e.getMessage());
+            assertTrue(e.getMessage().contains("stderr: qemu"), e.getMessage());
+            assertTrue(e.getMessage().contains("-kernel '" + notAKernel + "'"), "argv shell-quoted: " + e.getMessage());
+        }
+        assertTrue(ProcessHandle.current().descendants()
+            .noneMatch(p -> p.info().command().orElse("").contains("qemu-system")), "no QEMU left");
+    }
 }
