@@ -2,8 +2,6 @@ package io.kvmj.launcher.demo;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,10 +51,13 @@ public final class KvmjCache {
             populator.populate(entry);
             try {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // a concurrent run installed it first: keep theirs
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot rename " + entry + " to " + target + " atomically", e);
+            } catch (IOException e) {
+                // EEXIST/ENOTEMPTY: a concurrent run installed it first; keep theirs
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
             }
             return target;
         } finally {

@@ -123,5 +123,11 @@ class KernelLocatorTest {
         }
         KvmjCache.installAtomically(target, dir -> Files.writeString(dir.resolve("busybox"), "ok"));
         assertEquals("ok", Files.readString(target.resolve("busybox")));
+        // a second (concurrent) install of the same entry keeps the first one
+        KvmjCache.installAtomically(target, dir -> Files.writeString(dir.resolve("busybox"), "second"));
+        assertEquals("ok", Files.readString(target.resolve("busybox")));
+        try (var s = Files.list(target.getParent())) {
+            assertEquals(1, s.count(), "only the entry, no temp directory");
+        }
     }
 }
