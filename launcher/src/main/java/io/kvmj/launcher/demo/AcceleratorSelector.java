@@ -1,23 +1,34 @@
 package io.kvmj.launcher.demo;
 
+import io.kvmj.core.host.AccelRecommendation;
+import io.kvmj.core.host.HostProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Minimal KVM-or-TCG decision for the demo guest: KVM only when the CPU advertises vmx or svm AND
- * {@code /dev/kvm} is readable and writable; TCG otherwise. Kept in this one class so it can be swapped for
- * {@code io.kvmj.core.host.HostProbe.probe().recommendation()} once that lands.
+ * KVM-or-TCG decision for the demo guest: {@link HostProbe#probe()}'s recommendation (which also runs a KVM_RUN
+ * smoke test), falling back to a minimal check (CPU advertises vmx or svm AND {@code /dev/kvm} is read-write)
+ * when the probe itself cannot run.
  */
 public final class AcceleratorSelector {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceleratorSelector.class);
     private static final Pattern VIRT_FLAG = Pattern.compile("(?m)^flags\\s*:.*\\b(vmx|svm)\\b");
 
     private AcceleratorSelector() {}
 
     /** Decides for this host. */
     public static AcceleratorChoice select() {
-        return select(Path.of("/proc/cpuinfo"), Path.of("/dev/kvm"), Path.of("/sys/module"));
+        try {
+            AccelRecommendation r = HostProbe.probe().recommendation();
+            return new AcceleratorChoice(r.kvmUsable(), r.accelerator(), r.reason());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("host probe failed ({}); using the minimal vmx/svm + /dev/kvm check", e.toString());
+            return select(Path.of("/proc/cpuinfo"), Path.of("/dev/kvm"), Path.of("/sys/module"));
+        }
     }
 
     static AcceleratorChoice select(Path cpuinfo, Path devKvm, Path sysModule) {
