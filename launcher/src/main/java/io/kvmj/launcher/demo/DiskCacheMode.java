@@ -23,6 +23,7 @@ public record DiskCacheMode(String mode, String reason) {
             Files.deleteIfExists(probe);
             try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                     ExtendedOpenOption.DIRECT)) {
+                ch.force(false);
                 return new DiskCacheMode("none", fs + " supports O_DIRECT");
             }
         } catch (IOException | UnsupportedOperationException e) {

@@ -29,7 +29,7 @@ class CpioNewcWriterTest {
         Map<String, Object[]> out = new LinkedHashMap<>();
         try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(archive))) {
             CpioArchiveEntry e;
-            while ((e = in.getNextCPIOEntry()) != null) {
+            while ((e = in.getNextEntry()) != null) {
                 assertEquals(CpioConstants.FORMAT_NEW, e.getFormat(), "format of " + e.getName());
                 out.put(e.getName(), new Object[] {e, in.readAllBytes()});
             }
