@@ -39,9 +39,12 @@ public record MemoryBackend(
         policy = policy == null ? HostNodePolicy.DEFAULT : policy;
     }
 
-    /** True when the backend uses hugepages (memfd hugetlb, or a file backend with a hugepage size). */
+    /**
+     * True when the backend uses hugepages: memfd with hugetlb, a file backend with a hugepage size, or a file
+     * backend whose mem-path is under {@code /dev/hugepages} (the usual hugetlbfs mount; default page size).
+     */
     public boolean usesHugepages() {
-        return hugetlb || (kind == BackendKind.FILE && hugepageSizeKiB > 0);
+        return hugetlb || (kind == BackendKind.FILE && (hugepageSizeKiB > 0 || memPath.toAbsolutePath().startsWith("/dev/hugepages")));
     }
 
     public static Builder ram(String id, long sizeMiB) { return new Builder(id, BackendKind.RAM, sizeMiB); }

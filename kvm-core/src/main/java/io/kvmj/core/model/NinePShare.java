@@ -11,6 +11,9 @@ public record NinePShare(String tag, Path path, SecurityModel securityModel, boo
     /** Longest mount tag QEMU accepts, in bytes. */
     public static final int MAX_TAG_BYTES = 31;
 
+    /** Guest kernel modules needed when 9p is modular (Debian kernels), in load order. */
+    public static final java.util.List<String> GUEST_MODULES = java.util.List.of("netfs", "fscache", "9pnet", "9pnet_virtio", "9p");
+
     public NinePShare {
         Objects.requireNonNull(tag, "tag");
         Objects.requireNonNull(path, "path");

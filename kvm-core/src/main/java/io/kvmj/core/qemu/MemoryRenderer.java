@@ -46,6 +46,9 @@ final class MemoryRenderer implements ArgRenderer {
         String f = "memory.backend[" + b.id() + "]";
         QemuIds.check(f + ".id", b.id());
         if (!ids.add(b.id())) throw new InvalidSpecException(f + ".id", b.id(), "duplicate memory backend id");
+        if (b.usesHugepages()) {
+            checkHugepages(ctx, f, b, b.hugepageSizeKiB() > 0 ? b.hugepageSizeKiB() : ctx.host.defaultHugepageSizeKiB());
+        }
         QemuOpts o = QemuOpts.of("object", b.kind().qomType()).add("id", b.id()).add("size", b.sizeMiB() + "M");
         if (b.kind() == BackendKind.FILE) {
             Path p = RenderContext.abs(f + ".mem-path", b.memPath());
@@ -56,13 +59,9 @@ final class MemoryRenderer implements ArgRenderer {
         }
         if (b.share()) o.onOff("share", true);
         if (b.prealloc()) o.onOff("prealloc", true);
-        if (b.usesHugepages()) {
-            long size = b.hugepageSizeKiB() > 0 ? b.hugepageSizeKiB() : ctx.host.defaultHugepageSizeKiB();
-            checkHugepages(ctx, f, b, size);
-            if (b.hugetlb()) {
-                o.onOff("hugetlb", true);
-                if (b.hugepageSizeKiB() > 0) o.add("hugetlbsize", b.hugepageSizeKiB() + "K");
-            }
+        if (b.hugetlb()) {
+            o.onOff("hugetlb", true);
+            if (b.hugepageSizeKiB() > 0) o.add("hugetlbsize", b.hugepageSizeKiB() + "K");
         }
         if (!b.hostNodes().isEmpty()) {
             for (Integer node : b.hostNodes()) o.add("host-nodes", node);

@@ -3,6 +3,9 @@ package io.kvmj.core.qemu;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.InvalidSpecException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +22,8 @@ public final class QemuCommandLine {
     private static final List<ArgRenderer> RENDERERS = List.of(
             new MachineRenderer(), new MemoryRenderer(), new DisplayRenderer(), new CharRenderer(), new BootRenderer(),
             new DiskRenderer(), new NinePRenderer(), new NetRenderer(), new MiscDeviceRenderer(), new PassthroughRenderer());
+
+    private static final Logger LOG = LoggerFactory.getLogger(QemuCommandLine.class);
 
     private final String binary;
     private final HostEnvironment host;
@@ -46,6 +51,9 @@ public final class QemuCommandLine {
         RenderContext ctx = new RenderContext(spec, host);
         ctx.argv.add(binary);
         for (ArgRenderer r : RENDERERS) r.render(ctx);
-        return new QemuCommand(ctx.argv, ctx.warnings);
+        QemuCommand cmd = new QemuCommand(ctx.argv, ctx.warnings);
+        LOG.debug("guest {}: {}", spec.name(), cmd.shellQuoted());
+        for (Warning w : cmd.warnings()) LOG.debug("guest {}: warning {}", spec.name(), w);
+        return cmd;
     }
 }

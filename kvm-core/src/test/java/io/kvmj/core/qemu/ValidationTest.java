@@ -141,6 +141,9 @@ class ValidationTest {
         Files.writeString(root.resolve("proc/meminfo"), "MemTotal: 1 kB\nHugepagesize:    1048576 kB\n");
         MemorySpec dflt = MemorySpec.ofMiB(1024).withBackend(MemoryBackend.memfd("hd", 1024).hugetlb(0).build());
         refused(b -> b.memory(dflt), "memory.backend[hd].hugetlbsize", "1048576 kB");
+        // a file backend under /dev/hugepages is recognised without an explicit page size
+        MemorySpec dev = MemorySpec.ofMiB(1024).withBackend(MemoryBackend.file("hg", 1024, Path.of("/dev/hugepages")).build());
+        refused(b -> b.memory(dev), "memory.backend[hg].hugetlbsize", "1048576 kB");
     }
 
     @Test

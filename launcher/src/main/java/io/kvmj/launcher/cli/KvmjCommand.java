@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         picocli.CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
         CheckCommand.class,
+        DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

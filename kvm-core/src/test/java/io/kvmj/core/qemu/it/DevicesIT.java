@@ -48,11 +48,15 @@ class DevicesIT {
     static QemuUnderTest qemu;
     static QemuCommand cmd;
     static final UUID ID = UUID.randomUUID();
+    static int qmpTcpPort;
     static final int VNC_DISPLAY = 40 + ThreadLocalRandom.current().nextInt(900);
 
     @BeforeAll
     static void start() throws Exception {
         QemuUnderTest.requireQemu();
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            qmpTcpPort = free.getLocalPort();
+        }
         Path share = Files.createDirectories(dir.resolve("share dir,with=comma"));
         Path pw = Files.writeString(dir.resolve("vnc.pw"), "s3cret");
         Path disk = QemuImages.create(dir.resolve("root.qcow2"), "qcow2", "32M");
@@ -80,6 +84,7 @@ class DevicesIT {
                 .usb(UsbHostDevice.byId(0x1d6b, 0x0002))
                 .qmp(QmpEndpoint.unixClient(dir.resolve("kvmj.sock")))
                 .qmp(QmpEndpoint.unixServer(dir.resolve("qmp2.sock")))
+                .qmp(QmpEndpoint.tcp("127.0.0.1", qmpTcpPort))
                 .rng(true)
                 .build();
         cmd = QemuCommandLine.defaults().render(spec);
@@ -135,6 +140,7 @@ class DevicesIT {
         assertTrue(labels.contains("qmp0=unix:"), all);
         assertTrue(all.contains("qmp1=disconnected:unix:" + dir.resolve("qmp2.sock") + ",server=on"), all);
         assertTrue(labels.contains("serial0=file"), all);
+        assertTrue(labels.contains("qmp2=disconnected:tcp:127.0.0.1:" + qmpTcpPort + ",server=on"), all);
         assertTrue(all.contains("serial1=disconnected:unix:" + dir.resolve("serial.sock") + ",server=on"), all);
         assertTrue(Files.exists(dir.resolve("serial.log")));
     }
