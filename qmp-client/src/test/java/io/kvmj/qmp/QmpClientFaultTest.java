@@ -268,4 +268,19 @@ class QmpClientFaultTest {
         p.conn.reply(p.conn.readRequest(), "{}");
         assertInstanceOf(IllegalStateException.class, nested.get(10, TimeUnit.SECONDS));
     }
+
+    @Test
+    void sixteenMebibyteReplyOverTheSocket() throws Exception {
+        Pair p = connect(opts().build(), false);
+        CompletableFuture<JsonNode> f = p.client.execute("query-qmp-schema");
+        JsonNode req = p.conn.readRequest();
+        int size = 16 * 1024 * 1024;
+        StringBuilder sb = new StringBuilder(size + 100).append("{\"return\": [\"");
+        sb.append("s".repeat(size)).append("\"], \"id\": ").append(req.get("id")).append("}\r\n");
+        p.conn.event("BEFORE", "{}");
+        p.conn.send(sb.toString());
+        p.conn.event("AFTER", "{}");
+        assertEquals(size, f.get(30, TimeUnit.SECONDS).get(0).asText().length());
+        assertEquals(0, p.client.malformedMessages());
+    }
 }
