@@ -93,7 +93,7 @@ class QmpHandshakeTest {
     @Test
     void refusedCapabilitiesNegotiation() throws Exception {
         try (FakeQmpServer server = FakeQmpServer.unix(dir.resolve("r.sock"))) {
-            CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), quick());
+            CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), QmpClientOptions.defaults());
             try (FakeQmpServer.Conn c = server.accept()) {
                 c.send(FakeQmpServer.greeting(true));
                 c.error(c.readRequest(), "GenericError", "Capability negotiation is already complete");
