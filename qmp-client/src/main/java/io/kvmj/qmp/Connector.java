@@ -4,7 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.ConnectException;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects a {@link QmpClient} with bounded retry: while the socket file does not exist yet or refuses (QEMU
- * still starting), it retries with a short backoff (5 ms doubling to 100 ms) until the connect timeout. Retries
+ * still starting), it retries; other errors (path too long, permission denied) fail at once. It retries with a short backoff (5 ms doubling to 100 ms) until the connect timeout. Retries
  * are scheduled on the I/O thread; nothing blocks.
  */
 final class Connector {
@@ -46,16 +48,25 @@ final class Connector {
             if (f.isSuccess()) {
                 return;
             }
-            if (System.nanoTime() < deadline && !client.closeRequested()) {
+            if (retriable(f.cause()) && System.nanoTime() < deadline && !client.closeRequested()) {
                 long delayMs = Math.min(100, 5L << Math.min(n, 5));
                 LOG.debug("[{}] connect to {} failed ({}), retry in {} ms", client.label(), address, f.cause(),
                         delayMs);
                 io.group().schedule(() -> attempt(n + 1), delayMs, TimeUnit.MILLISECONDS);
                 return;
             }
-            client.connectFailed(new QmpConnectException("cannot connect to QMP at " + address + " within "
-                    + options.connectTimeout().toMillis() + " ms (" + (n + 1) + " attempts): " + f.cause(),
-                    f.cause()));
+            String when = retriable(f.cause()) ? " within " + options.connectTimeout().toMillis() + " ms" : "";
+            client.connectFailed(new QmpConnectException("cannot connect to QMP at " + address + when + " ("
+                    + (n + 1) + (n == 0 ? " attempt" : " attempts") + "): " + f.cause(), f.cause()));
         });
+    }
+
+    /** Worth retrying: QEMU has not created the socket yet, or is not listening yet. */
+    static boolean retriable(Throwable t) {
+        if (t instanceof ConnectException) {
+            return true;
+        }
+        String m = t == null ? null : t.getMessage();
+        return t instanceof SocketException && m != null && m.contains("No such file or directory");
     }
 }

@@ -50,6 +50,15 @@ class QmpHandshakeTest {
     }
 
     @Test
+    void nonRetriableConnectErrorsFailAtOnce() {
+        Path tooLong = dir.resolve("x".repeat(200) + ".sock");
+        Throwable t = failure(QmpClient.connect(tooLong, QmpClientOptions.defaults()));
+        assertInstanceOf(QmpConnectException.class, t);
+        assertTrue(t.getMessage().contains("(1 attempt)"), t.getMessage());
+        assertTrue(t.getMessage().contains("too long"), t.getMessage());
+    }
+
+    @Test
     void tcpTransport() throws Exception {
         try (FakeQmpServer server = FakeQmpServer.tcp()) {
             CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), QmpClientOptions.defaults());
