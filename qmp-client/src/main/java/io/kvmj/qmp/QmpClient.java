@@ -468,8 +468,7 @@ public final class QmpClient implements QmpMonitor {
         if (ch != null) {
             ch.close();
         }
-        boolean onIoThread = ch != null && ch.eventLoop().inEventLoop();
-        if (!onIoThread && !events.isDispatchThread()) {
+        if (!io.inEventLoop() && !events.isDispatchThread()) {
             try {
                 closeFuture.handle((r, t) -> null).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
