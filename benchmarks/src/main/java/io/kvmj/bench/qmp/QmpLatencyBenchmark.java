@@ -1,5 +1,10 @@
 package io.kvmj.bench.qmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.qmp.QmpClient;
+import io.kvmj.qmp.QmpClientOptions;
+import io.kvmj.qmp.command.QueryStatus;
+import io.kvmj.qmp.model.StatusInfo;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,6 +41,37 @@ public class QmpLatencyBenchmark {
             client.close();
             target.close();
         }
+    }
+
+    /** The kvmj Netty client's connection, on the kvmj socket of the same QEMU. */
+    @State(Scope.Thread)
+    public static class Kvmj {
+        QmpTarget target;
+        QmpClient client;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            target = QmpTarget.acquire();
+            client = QmpClient.open(target.socket(QmpTarget.KVMJ), QmpClientOptions.defaults());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            client.close();
+            target.close();
+        }
+    }
+
+    /** kvmj client, blocking generic call: returns the reply's JsonNode. */
+    @Benchmark
+    public JsonNode kvmj(Kvmj s) {
+        return s.client.call("query-status");
+    }
+
+    /** kvmj client, blocking typed call: query-status mapped to a StatusInfo record. */
+    @Benchmark
+    public StatusInfo kvmjTyped(Kvmj s) {
+        return s.client.call(new QueryStatus());
     }
 
     /** Minimal blocking java.nio client: write a line, read a line. */

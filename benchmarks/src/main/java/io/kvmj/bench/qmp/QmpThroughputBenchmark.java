@@ -1,6 +1,10 @@
 package io.kvmj.bench.qmp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.qmp.QmpClient;
+import io.kvmj.qmp.QmpClientOptions;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,6 +49,37 @@ public class QmpThroughputBenchmark {
             client.close();
             target.close();
         }
+    }
+
+    /** The kvmj client's connection. */
+    @State(Scope.Thread)
+    public static class Kvmj {
+        QmpTarget target;
+        QmpClient client;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            target = QmpTarget.acquire();
+            client = QmpClient.open(target.socket(QmpTarget.KVMJ), QmpClientOptions.defaults());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            client.close();
+            target.close();
+        }
+    }
+
+    /** kvmj client: inFlight execute() futures sent at once, then all awaited. */
+    @Benchmark
+    public Object kvmj(Kvmj s, Batch b) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<JsonNode>[] fs = new CompletableFuture[b.inFlight];
+        for (int i = 0; i < fs.length; i++) {
+            fs[i] = s.client.execute("query-status");
+        }
+        CompletableFuture.allOf(fs).join();
+        return fs[fs.length - 1].join();
     }
 
     /** Minimal client, pipelined: write inFlight lines, then read inFlight replies. */
