@@ -45,7 +45,7 @@ public final class GuestDiskSuite implements Suite {
         }
 
         String label() {
-            return format + " prealloc=" + prealloc + ", cache=" + cache.qemuName();
+            return format + " " + prealloc + ", cache=" + cache.qemuName();
         }
     }
 
@@ -135,7 +135,7 @@ public final class GuestDiskSuite implements Suite {
                         out.add(Figure.plain("guestdisk", name, r.mbPerSec(), "MB/s", false, HostInfo.GUEST_ACCEL, note));
                     } else {
                         out.add(Figure.throughput("guestdisk", name, r.mbPerSec(), null, "MB/s",
-                                "raw prealloc=full, cache=none (same boot)", base.mbPerSec(), null,
+                                "raw full, cache=none (same boot)", base.mbPerSec(), null,
                                 HostInfo.GUEST_ACCEL, note));
                     }
                 }

@@ -62,6 +62,6 @@ class MarkdownReportTest {
         List<String> l = ChartReport.labels(List.of("a", "a", "x".repeat(60)));
         assertEquals("a", l.get(0));
         assertEquals("a #2", l.get(1));
-        assertTrue(l.get(2).length() <= 40);
+        assertTrue(l.get(2).length() <= 46);
     }
 }
