@@ -85,7 +85,61 @@ public final class GuestDiskSuite implements Suite {
         Path initrd = dir.resolve("bench-initrd.img");
         Initramfs.write(initrd, busybox.path(), kernel.modules(), initScript());
         int mib = ctx.profile().guestDdMiB();
-        List<Disk> disks = disks(ctx.profile().name().equals("full"));
+        boolean full = ctx.profile().name().equals("full");
+        List<Disk> disks = disks(full);
+        // quick: one boot with every disk; full: one boot per cache mode (fewer PCI devices per guest)
+        List<List<Disk>> boots = new ArrayList<>();
+        if (full) {
+            for (CacheMode m : CacheMode.values()) {
+                boots.add(disks.stream().filter(d -> d.cache() == m).toList());
+            }
+        } else {
+            boots.add(disks);
+        }
+        Map<String, GuestConsole.DdRun> byKey = new HashMap<>();
+        List<Figure> runs = new ArrayList<>();
+        try {
+            for (List<Disk> boot : boots) {
+                GuestRun run = boot(ctx, dir, kernel, initrd, boot, mib);
+                for (GuestConsole.DdRun r : GuestConsole.parse(run.lines())) {
+                    if (!r.ok()) {
+                        ctx.note("guestdisk: dd " + r.test() + " on " + r.serial() + " failed: " + r.status());
+                    }
+                    byKey.put(r.serial() + "/" + r.test(), r);
+                }
+                runs.add(Figure.plain("guestdisk", "guest run, " + boot.size() + " disks (" + boot.get(0).cache().qemuName()
+                        + (boots.size() == 1 ? " and others" : "") + "): spawn to poweroff", run.elapsedMillis() / 1000,
+                        "s", true, HostInfo.GUEST_ACCEL, GuestConsole.start(run.lines()).orElse("no start marker")));
+            }
+        } finally {
+            Files.deleteIfExists(initrd);
+        }
+        List<Figure> out = new ArrayList<>();
+        String baseLabel = "raw full, cache=none (" + (boots.size() == 1 ? "same boot" : "same run") + ")";
+        for (Disk d : disks) {
+            for (String t : TESTS) {
+                GuestConsole.DdRun r = byKey.get(d.id() + "/" + t);
+                if (r == null || !r.ok()) {
+                    continue;
+                }
+                GuestConsole.DdRun base = byKey.get(BASE + "/" + t);
+                String name = d.label() + ": " + t;
+                String note = String.format(Locale.ROOT, "dd %d MiB in the guest, %.3f s", mib, r.seconds());
+                if (d.id().equals(BASE) || base == null || !base.ok()) {
+                    out.add(Figure.plain("guestdisk", name, r.mbPerSec(), "MB/s", false, HostInfo.GUEST_ACCEL, note));
+                } else {
+                    out.add(Figure.throughput("guestdisk", name, r.mbPerSec(), null, "MB/s", baseLabel,
+                            base.mbPerSec(), null, HostInfo.GUEST_ACCEL, note));
+                }
+            }
+        }
+        out.addAll(runs);
+        return out;
+    }
+
+    /** Creates the images of one boot, boots the guest once (TCG), removes the images. */
+    private static GuestRun boot(BenchContext ctx, Path dir, GuestKernel kernel, Path initrd, List<Disk> disks, int mib)
+            throws Exception {
         List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-nodefaults", "-no-user-config",
                 "-no-reboot", "-machine", "pc", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", "256M",
                 "-display", "none", "-monitor", "none", "-serial", "stdio",
@@ -93,63 +147,31 @@ public final class GuestDiskSuite implements Suite {
                 "-append", "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init kvmj.disks=" + disks.size()
                         + " kvmj.mib=" + mib));
         List<Path> images = new ArrayList<>();
-        List<Figure> out = new ArrayList<>();
         try {
             for (int i = 0; i < disks.size(); i++) {
                 Disk d = disks.get(i);
                 Path img = dir.resolve(d.id() + "." + d.format());
                 Files.deleteIfExists(img);
+                images.add(img);
                 Cmd.run(List.of("qemu-img", "create", "-q", "-f", d.format(), "-o", "preallocation=" + d.prealloc(),
                         img.toString(), (2 * mib + 2) + "M"), 600);
-                images.add(img);
                 argv.add("-drive");
                 argv.add("file=" + img.toString().replace(",", ",,") + ",if=none,id=d" + i + ",format=" + d.format()
                         + ",cache=" + d.cache().qemuName());
                 argv.add("-device");
                 argv.add("virtio-blk-pci,drive=d" + i + ",serial=" + d.id());
             }
-            Duration timeout = Duration.ofSeconds(120 + (long) disks.size() * mib / 2);
-            GuestRun run = GuestRun.run(argv, timeout);
-            List<GuestConsole.DdRun> dds = GuestConsole.parse(run.lines());
+            GuestRun run = GuestRun.run(argv, Duration.ofSeconds(120 + (long) disks.size() * mib / 2));
             if (!GuestConsole.done(run.lines())) {
                 ctx.note("guestdisk: the guest did not finish (timedOut=" + run.timedOut() + ", exit=" + run.exitCode()
                         + "); console tail: " + run.tail(8).replace('\n', ' ') + "; stderr: " + run.stderr().strip());
             }
-            Map<String, GuestConsole.DdRun> byKey = new HashMap<>();
-            for (GuestConsole.DdRun r : dds) {
-                if (!r.ok()) {
-                    ctx.note("guestdisk: dd " + r.test() + " on " + r.serial() + " failed: " + r.status());
-                }
-                byKey.put(r.serial() + "/" + r.test(), r);
-            }
-            for (Disk d : disks) {
-                for (String t : TESTS) {
-                    GuestConsole.DdRun r = byKey.get(d.id() + "/" + t);
-                    if (r == null || !r.ok()) {
-                        continue;
-                    }
-                    GuestConsole.DdRun base = byKey.get(BASE + "/" + t);
-                    String name = d.label() + ": " + t;
-                    String note = String.format(Locale.ROOT, "dd %d MiB in the guest, %.3f s", mib, r.seconds());
-                    if (d.id().equals(BASE) || base == null || !base.ok()) {
-                        out.add(Figure.plain("guestdisk", name, r.mbPerSec(), "MB/s", false, HostInfo.GUEST_ACCEL, note));
-                    } else {
-                        out.add(Figure.throughput("guestdisk", name, r.mbPerSec(), null, "MB/s",
-                                "raw full, cache=none (same boot)", base.mbPerSec(), null,
-                                HostInfo.GUEST_ACCEL, note));
-                    }
-                }
-            }
-            out.add(Figure.plain("guestdisk", "guest run, " + disks.size() + " disks: spawn to poweroff",
-                    run.elapsedMillis() / 1000, "s", true, HostInfo.GUEST_ACCEL,
-                    GuestConsole.start(run.lines()).orElse("no start marker")));
+            return run;
         } finally {
             for (Path p : images) {
                 Files.deleteIfExists(p);
             }
-            Files.deleteIfExists(initrd);
         }
-        return out;
     }
 
     static String initScript() throws IOException {
