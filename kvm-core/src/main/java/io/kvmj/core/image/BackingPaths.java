@@ -2,7 +2,6 @@ package io.kvmj.core.image;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Backing-file names as QEMU treats them: a relative name is relative to the directory of the image that
@@ -10,8 +9,6 @@ import java.util.regex.Pattern;
  * are not local paths.
  */
 public final class BackingPaths {
-    private static final Pattern PROTOCOL = Pattern.compile("^[A-Za-z0-9+.-]+:");
-
     private BackingPaths() {}
 
     /** Resolves {@code backing} as QEMU does for an image at {@code image}. Empty for protocol names. */
@@ -42,10 +39,13 @@ public final class BackingPaths {
         return hasProtocol(rel) ? "./" + rel : rel;
     }
 
-    /** True if QEMU would read {@code name} as {@code protocol:rest} (a colon before the first slash). */
+    /**
+     * True if QEMU would read {@code name} as {@code protocol:rest}: like QEMU's path_has_protocol(), any
+     * colon before the first slash counts, whatever the characters before it.
+     */
     static boolean hasProtocol(String name) {
         int colon = name.indexOf(':');
         int slash = name.indexOf('/');
-        return colon > 0 && (slash < 0 || colon < slash) && PROTOCOL.matcher(name).find();
+        return colon >= 0 && (slash < 0 || colon < slash);
     }
 }
