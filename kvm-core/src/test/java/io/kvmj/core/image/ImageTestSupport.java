@@ -14,16 +14,19 @@ import org.junit.jupiter.api.Assumptions;
 public final class ImageTestSupport {
     private ImageTestSupport() {}
 
-    /** Skips (or fails under CI=true) when {@code tool} is not on the PATH. */
-    public static void requireTool(String tool) {
-        boolean found = false;
+    /** True if {@code tool} is on the PATH. */
+    public static boolean hasTool(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             if (java.nio.file.Files.isExecutable(Path.of(dir, tool))) {
-                found = true;
-                break;
+                return true;
             }
         }
-        if (!found) {
+        return false;
+    }
+
+    /** Skips (or fails under CI=true) when {@code tool} is not on the PATH. */
+    public static void requireTool(String tool) {
+        if (!hasTool(tool)) {
             if ("true".equals(System.getenv("CI"))) {
                 fail(tool + " is not installed but CI=true: install qemu-utils / qemu-system-x86");
             }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * A real QEMU ({@code -machine none}) holding an image through {@code -blockdev}, the way a running guest
  * does. Ready once its QMP greeting arrives (all -blockdev nodes are open by then). Killed on close.
  */
-final class QemuHolder implements AutoCloseable {
+public final class QemuHolder implements AutoCloseable {
     private final Process process;
 
     private QemuHolder(Process process) {
@@ -23,19 +23,27 @@ final class QemuHolder implements AutoCloseable {
     }
 
     static QemuHolder hold(Path image, String format, boolean readOnly, Path workDir) throws Exception {
-        Path sock = workDir.resolve("qmp-" + System.nanoTime() + ".sock");
         String node = "driver=" + format + ",node-name=d0,read-only=" + (readOnly ? "on" : "off")
             + ",file.driver=file,file.filename=" + image.toAbsolutePath().toString().replace(",", ",,");
+        return start(node, workDir);
+    }
+
+    /** Starts QEMU with one {@code -blockdev} argument; fails with QEMU's output if it does not come up. */
+    public static QemuHolder start(String blockdev, Path workDir) throws Exception {
+        Path sock = workDir.resolve("qmp-" + System.nanoTime() + ".sock");
+        String node = blockdev;
+        Path log = workDir.resolve("qemu-" + System.nanoTime() + ".log");
         List<String> argv = List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
             "-qmp", "unix:" + sock + ",server=on,wait=off", "-blockdev", node);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("qemu-" + System.nanoTime() + ".log").toFile()).start();
+            .redirectOutput(log.toFile()).start();
         QemuHolder h = new QemuHolder(p);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Files.exists(sock)) {
                 if (!p.isAlive()) {
-                    throw new IllegalStateException("QEMU exited " + p.exitValue() + ": " + argv);
+                    throw new IllegalStateException("QEMU exited " + p.exitValue() + ": " + argv + "\n"
+                        + Files.readString(log));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("QEMU did not open its QMP socket: " + argv);
