@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         picocli.CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
+        CheckCommand.class,
+        DemoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
