@@ -34,9 +34,16 @@ public final class BlockDevices {
         this.sizer = sizer;
     }
 
-    /** The sizer used when none is given. */
+    /**
+     * The sizer used when none is given: the {@code BLKGETSIZE64} ioctl ({@link IoctlBlockSizer}); if the
+     * native library cannot load, seeking to the end of the device.
+     */
     public static BlockSizer defaultSizer() {
-        return BlockDevices::sizeBySeek;
+        try {
+            return new IoctlBlockSizer();
+        } catch (LinkageError | RuntimeException e) {
+            return BlockDevices::sizeBySeek;
+        }
     }
 
     /** True if {@code path} (after following symlinks) is a block device node. */

@@ -16,6 +16,7 @@ import io.kvmj.core.image.QemuImg;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,13 @@ class BlockDeviceLoopIT {
             assertEquals(devices.sysfsSize(d.major(), d.minor()), d.sizeBytes());
             assertEquals(7, d.major(), "loop major");
             assertEquals(backing.toRealPath().toString(), d.loopBackingFile());
+            for (io.kvmj.core.ffi.NativeAccess ffi : List.of(io.kvmj.core.ffi.NativeAccess.jna(),
+                io.kvmj.core.ffi.NativeAccess.jnr())) {
+                assertEquals(size, new IoctlBlockSizer(ffi).sizeOf(loop.device), "BLKGETSIZE64 via " + ffi.name());
+            }
+            io.kvmj.core.ffi.NativeException notBlock = assertThrows(io.kvmj.core.ffi.NativeException.class,
+                () -> new IoctlBlockSizer().sizeOf(backing));
+            assertTrue(notBlock.getMessage().contains("BLKGETSIZE64"), notBlock.getMessage());
             String blockdev = exec("blockdev", "--getsize64", loop.device.toString()).strip();
             assertEquals(Long.parseLong(blockdev), d.sizeBytes());
 
