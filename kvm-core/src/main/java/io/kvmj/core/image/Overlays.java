@@ -42,7 +42,7 @@ public final class Overlays {
      * @throws IllegalArgumentException if the base is missing, the overlay exists, or the size would shrink
      */
     public ImageInfo create(Path base, Path overlay, Options options) {
-        if (!Files.isRegularFile(base) && !Files.exists(base)) {
+        if (!Files.exists(base)) {
             throw new IllegalArgumentException("base image " + base + " does not exist");
         }
         if (Files.exists(overlay)) {

@@ -115,6 +115,22 @@ public final class LiveStorage {
         jobs.run("block-stream", id, "block-stream", a, listener, jobTimeout);
     }
 
+    /** {@link #backup(String, long, Path, ImageFormat, JobProgressListener)} at the node's current virtual size. */
+    public void backup(String nodeName, Path target, ImageFormat format, JobProgressListener listener) {
+        backup(nodeName, virtualSize(nodeName), target, format, listener);
+    }
+
+    /** The virtual size of a block node, from {@code query-named-block-nodes}. */
+    public long virtualSize(String nodeName) {
+        ObjectNode a = QmpJson.object().put("flat", true);
+        for (com.fasterxml.jackson.databind.JsonNode n : qmp.call("query-named-block-nodes", a)) {
+            if (nodeName.equals(n.path("node-name").asText())) {
+                return n.at("/image/virtual-size").asLong();
+            }
+        }
+        throw new IllegalArgumentException("no block node named '" + nodeName + "'");
+    }
+
     /**
      * Copies the current content of running node {@code nodeName} into a new image {@code target}
      * (created here with qemu-img at the node's virtual size), using {@code blockdev-backup sync=full}.

@@ -147,7 +147,8 @@ class LiveStorageIT {
 
             Path bk = dir.resolve("backup.qcow2");
             List<JobProgress> bseen = new ArrayList<>();
-            live.backup("top", 64L << 20, bk, ImageFormat.QCOW2, bseen::add);
+            assertEquals(64L << 20, live.virtualSize("top"));
+            live.backup("top", bk, ImageFormat.QCOW2, bseen::add);
             assertTrue(sh("qemu-img", "compare", "-U", ov.toString(), bk.toString()).startsWith("0:"));
             assertTrue(hasPattern(bk, 0x44, "4M", "1M"));
             assertEquals("backup", bseen.get(0).type());
