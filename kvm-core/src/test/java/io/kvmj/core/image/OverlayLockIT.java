@@ -31,6 +31,7 @@ class OverlayLockIT {
         img.create(base, CreateOptions.builder(ImageFormat.QCOW2).size(ByteSize.parse("16M")).build());
         Path ov = dir.resolve("ov.qcow2");
         try (QemuHolder q = QemuHolder.hold(base, "qcow2", false, dir)) {
+            assertTrue(q.alive());
             ImageInUseException e = assertThrows(ImageInUseException.class,
                 () -> overlays.create(base, ov, Overlays.Options.defaults()));
             assertEquals(base, e.image());
@@ -49,6 +50,7 @@ class OverlayLockIT {
         Path base = dir.resolve("ro.qcow2");
         img.create(base, CreateOptions.builder(ImageFormat.QCOW2).size(ByteSize.parse("16M")).build());
         try (QemuHolder q = QemuHolder.hold(base, "qcow2", true, dir)) {
+            assertTrue(q.alive());
             ImageInfo ov = overlays.create(base, dir.resolve("ov.qcow2"), Overlays.Options.defaults());
             assertEquals("ro.qcow2", ov.backingFilename());
             assertEquals("qcow2", ov.backingFormat());

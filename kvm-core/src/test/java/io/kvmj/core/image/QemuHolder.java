@@ -70,6 +70,11 @@ public final class QemuHolder implements AutoCloseable {
         }
     }
 
+    /** True while QEMU runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     @Override
     public void close() throws IOException {
         process.destroy();

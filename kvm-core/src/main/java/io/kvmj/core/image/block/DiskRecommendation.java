@@ -36,15 +36,13 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
     public static boolean supportsDirectIo(Path file) {
         try {
             if (java.nio.file.Files.isRegularFile(file)) {
-                try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-                    com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
-                    return true;
-                }
+                openDirect(file);
+                return true;
             }
             Path dir = file.toAbsolutePath().getParent();
             Path probe = java.nio.file.Files.createTempFile(dir, ".kvmj-odirect", ".tmp");
-            try (var ch = java.nio.channels.FileChannel.open(probe, java.nio.file.StandardOpenOption.READ,
-                com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+            try {
+                openDirect(probe);
                 return true;
             } finally {
                 java.nio.file.Files.deleteIfExists(probe);
@@ -52,6 +50,11 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return false;
         }
+    }
+
+    private static void openDirect(Path file) throws java.io.IOException {
+        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+            com.sun.nio.file.ExtendedOpenOption.DIRECT).close();
     }
 
     /** For an image file: cache=none if the filesystem supports O_DIRECT, else writeback. */

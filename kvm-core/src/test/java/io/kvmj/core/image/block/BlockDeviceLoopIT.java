@@ -67,10 +67,11 @@ class BlockDeviceLoopIT {
             DiskRecommendation r = d.recommendation();
             if (ImageTestSupport.hasTool("qemu-system-x86_64")) {
                 try (QemuHolder q = QemuHolder.start(r.blockdevArg("proto0", false), dir)) {
-                    assertTrue(BlockDevices.isBlockDevice(loop.device));
+                    assertTrue(q.alive(), "QEMU accepted " + r.blockdevArg("proto0", false));
                 }
                 try (QemuHolder q = QemuHolder.start(r.formatBlockdevArg("qcow2", "disk0", false), dir)) {
                     // QEMU has the qcow2 on the device open read-write: an overlay on it must be refused
+                    assertTrue(q.alive());
                     Overlays overlays = new Overlays(new QemuImg());
                     assertThrows(ImageInUseException.class,
                         () -> overlays.create(loop.device, dir.resolve("ov.qcow2"), Overlays.Options.defaults()));
