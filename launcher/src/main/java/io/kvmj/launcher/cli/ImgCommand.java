@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "img", mixinStandardHelpOptions = true,
     description = "Create and inspect disk images (qemu-img wrapper) and copy-on-write overlays.",
     subcommands = {ImgCreateCommand.class, ImgInfoCommand.class, ImgCheckCommand.class, ImgResizeCommand.class,
-        ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class},
+        ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:qemu-img failed, image in use, or check found problems", "2:bad usage"})
 public final class ImgCommand implements Runnable {
