@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param baselineValue the baseline measured in the same run, or null
  * @param ratio         slowdown factor against the baseline, or null
  * @param target        target slowdown factor (e.g. 1.3), or null
+ * @param valueTarget   target for the value itself in its unit (e.g. overhead ≤ 30 ms), or null
  * @param accelerator   "host" for figures that run no guest, otherwise the guest accelerator (TCG here)
  * @param note          free text (method, caveats), or null
  */
@@ -33,13 +34,22 @@ public record Figure(
         Double baselineValue,
         Double ratio,
         Double target,
+        Double valueTarget,
         String accelerator,
         String note) {
 
     /** A figure without baseline. */
     public static Figure plain(String suite, String name, double value, String unit, boolean lowerIsBetter,
                                String accelerator, String note) {
-        return new Figure(suite, name, value, unit, null, lowerIsBetter, null, null, null, null, accelerator, note);
+        return new Figure(suite, name, value, unit, null, lowerIsBetter, null, null, null, null, null, accelerator,
+                note);
+    }
+
+    /** A figure without baseline but with a target for its value (lower is better), e.g. an overhead in ms. */
+    public static Figure withValueTarget(String suite, String name, double value, String unit, double valueTarget,
+                                         String accelerator, String note) {
+        return new Figure(suite, name, value, unit, null, true, null, null, null, null, valueTarget, accelerator,
+                note);
     }
 
     /** A time-like figure (lower is better) against a same-run baseline. */
@@ -47,7 +57,7 @@ public record Figure(
                               String baseline, double baselineValue, Double target, String accelerator,
                               String note) {
         Double ratio = baselineValue > 0 ? value / baselineValue : null;
-        return new Figure(suite, name, value, unit, error, true, baseline, baselineValue, ratio, target,
+        return new Figure(suite, name, value, unit, error, true, baseline, baselineValue, ratio, target, null,
                 accelerator, note);
     }
 
@@ -56,15 +66,23 @@ public record Figure(
                                     String baseline, double baselineValue, Double target, String accelerator,
                                     String note) {
         Double ratio = value > 0 ? baselineValue / value : null;
-        return new Figure(suite, name, value, unit, error, false, baseline, baselineValue, ratio, target,
+        return new Figure(suite, name, value, unit, error, false, baseline, baselineValue, ratio, target, null,
                 accelerator, note);
     }
 
-    /** True when a target exists and the ratio meets it. */
+    /** True when a target exists and is met (ratio target first, then value target); null without target. */
     public Boolean meetsTarget() {
-        if (target == null || ratio == null) {
-            return null;
+        if (target != null && ratio != null) {
+            return ratio <= target;
         }
-        return ratio <= target;
+        if (valueTarget != null) {
+            return lowerIsBetter ? value <= valueTarget : value >= valueTarget;
+        }
+        return null;
+    }
+
+    /** True when this figure carries a target. */
+    public boolean hasTarget() {
+        return target != null || valueTarget != null;
     }
 }

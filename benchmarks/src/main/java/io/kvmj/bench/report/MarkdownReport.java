@@ -38,6 +38,25 @@ public final class MarkdownReport {
         sb.append("| QEMU | ").append(esc(h.qemuVersion())).append(" |\n");
         sb.append("| accelerator | ").append(esc(h.accelerator())).append(" |\n\n");
 
+        List<Figure> targets = report.figures().stream().filter(Figure::hasTarget).toList();
+        if (!targets.isEmpty()) {
+            sb.append("## Targets\n\n");
+            sb.append("| suite | figure | result | target | value | baseline (same run) | accel |\n");
+            sb.append("|---|---|---:|---|---:|---:|---|\n");
+            for (Figure f : targets) {
+                sb.append("| ").append(f.suite())
+                        .append(" | ").append(esc(f.name()))
+                        .append(" | **").append(f.ratio() != null && f.target() != null ? fmt(f.ratio()) + "×"
+                                : fmt(f.value()) + " " + f.unit()).append("**")
+                        .append(" | ").append(target(f))
+                        .append(" | ").append(fmt(f.value())).append(' ').append(f.unit())
+                        .append(" | ").append(f.baseline() == null ? ""
+                                : fmt(f.baselineValue()) + " " + f.unit() + " (" + esc(f.baseline()) + ")")
+                        .append(" | ").append(f.accelerator())
+                        .append(" |\n");
+            }
+            sb.append('\n');
+        }
         List<Figure> withRatio = report.figures().stream().filter(f -> f.ratio() != null).toList();
         sb.append("## Ratios against baselines measured in the same run\n\n");
         sb.append("Ratio = slowdown factor against the baseline (1.00× = as fast, lower is better; for\n");
@@ -100,11 +119,15 @@ public final class MarkdownReport {
     }
 
     private static String target(Figure f) {
-        if (f.target() == null) {
-            return "";
-        }
         Boolean ok = f.meetsTarget();
-        return "≤ " + fmt(f.target()) + "× " + (Boolean.TRUE.equals(ok) ? "met" : "missed");
+        String verdict = Boolean.TRUE.equals(ok) ? "met" : "missed";
+        if (f.target() != null) {
+            return "≤ " + fmt(f.target()) + "× " + verdict;
+        }
+        if (f.valueTarget() != null) {
+            return (f.lowerIsBetter() ? "≤ " : "≥ ") + fmt(f.valueTarget()) + " " + f.unit() + " " + verdict;
+        }
+        return "";
     }
 
     /** Formats a number with 3 significant-ish digits, no exponent. */

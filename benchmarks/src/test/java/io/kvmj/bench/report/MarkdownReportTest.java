@@ -18,7 +18,8 @@ class MarkdownReportTest {
                 Figure.time("ffi", "JNA direct", 260, 5.0, "ns/call", "raw C loop", 240, 1.3, "host", null),
                 Figure.throughput("hostdisk", "4 KiB random, none", 40, null, "MB/s", "fio", 50, null, "host", "x|y"),
                 Figure.time("qmp", "p50", 330, null, "µs", "minimal", 290, 1.1, "host", null),
-                Figure.plain("guestdisk", "raw, dd fsync", 123.4, "MB/s", false, "TCG", "TCG guest")),
+                Figure.plain("guestdisk", "raw, dd fsync", 123.4, "MB/s", false, "TCG", "TCG guest"),
+                Figure.withValueTarget("launch", "launcher overhead", 12.5, "ms", 30, "host", null)),
                 List.of("guestdisk: something skipped"));
     }
 
@@ -28,9 +29,15 @@ class MarkdownReportTest {
         assertTrue(md.contains("| QEMU | QEMU emulator version 7.2.22 |"), md);
         assertTrue(md.contains("| accelerator | TCG for every guest figure |"), md);
         assertTrue(md.contains("| CPU | AMD EPYC (2 logical CPUs) |"), md);
+        int targets = md.indexOf("## Targets");
         int ratios = md.indexOf("## Ratios");
         int all = md.indexOf("## All figures");
-        assertTrue(ratios > 0 && all > ratios, "ratios table comes before the figures");
+        assertTrue(targets > 0 && ratios > targets && all > ratios, "targets, then ratios, then all figures");
+        String targetTable = md.substring(targets, ratios);
+        assertTrue(targetTable.contains("| launch | launcher overhead | **12.50 ms** | ≤ 30.00 ms met |"), targetTable);
+        assertTrue(targetTable.contains("| ffi | JNA direct | **1.08×** | ≤ 1.30× met |"), targetTable);
+        assertTrue(targetTable.contains("| qmp | p50 | **1.14×** | ≤ 1.10× missed |"), targetTable);
+        assertTrue(!targetTable.contains("hostdisk"), "figures without target stay out of the target table");
         assertTrue(md.contains("| ffi | JNA direct | **1.08×** | ≤ 1.30× met | 260.0 ns/call | 240.0 ns/call (raw C loop) | host |"), md);
         assertTrue(md.contains("| hostdisk | 4 KiB random, none | **1.25×** |"), "throughput ratio is baseline/value: " + md);
         assertTrue(md.contains("≤ 1.10× missed"), md);
