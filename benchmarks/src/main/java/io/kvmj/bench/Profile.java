@@ -25,7 +25,7 @@ public record Profile(String name, int forks, int warmupIterations, int warmupSe
                       int imageRepetitions, int guestDdMiB, int bootRepetitions) {
 
     /** Quick profile: under ~10 minutes on 2 cores. */
-    public static final Profile QUICK = new Profile("quick", 1, 2, 1, 4, 1, 5, 3, 256, 1, 1, 64, 2);
+    public static final Profile QUICK = new Profile("quick", 1, 2, 1, 4, 1, 5, 3, 256, 1, 3, 64, 2);
     /** Full profile: thorough, tens of minutes. */
     public static final Profile FULL = new Profile("full", 3, 3, 2, 5, 2, 15, 10, 1024, 10, 3, 128, 5);
 
