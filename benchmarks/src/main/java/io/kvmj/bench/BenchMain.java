@@ -124,6 +124,9 @@ public final class BenchMain {
             }
         }
         BenchReport.JSON.writeValue(out.resolve("jmh.json").toFile(), merged);
+        for (Path p : ctx.jmhFiles()) {
+            Files.deleteIfExists(p);   // merged into jmh.json
+        }
         report.writeJson(out.resolve("results.json"));
         Files.writeString(out.resolve("RESULTS.md"), MarkdownReport.render(report));
         ChartReport.write(report, out.resolve("RESULTS.png"));
