@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * when it had exited, and the tail of QEMU's stderr, so the cause is visible without re-running.
  * A launch never fails with a bare timeout: a time-out is reported as this exception with the same context.
  */
-public class LaunchException extends RuntimeException {
+public class LaunchException extends GuestException {
     private static final long serialVersionUID = 1L;
 
     private final Integer exitCode;
