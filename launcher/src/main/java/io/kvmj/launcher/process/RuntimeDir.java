@@ -209,7 +209,7 @@ public final class RuntimeDir {
     public boolean isLive() {
         Optional<Long> pid = qemuPid();
         if (pid.isPresent()) {
-            return ProcessHandle.of(pid.get()).map(h -> h.isAlive() && looksLikeQemu(h)).orElse(false);
+            return Pids.alive(pid.get()) && looksLikeQemu(pid.get());
         }
         Map<String, String> info = readInfo();
         String launcher = info.get("launcherPid");
@@ -217,7 +217,7 @@ public final class RuntimeDir {
             return recentlyModified();
         }
         try {
-            boolean alive = ProcessHandle.of(Long.parseLong(launcher)).map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = Pids.alive(Long.parseLong(launcher));
             return alive && recentlyModified();
         } catch (NumberFormatException e) {
             return false;
@@ -232,9 +232,9 @@ public final class RuntimeDir {
         }
     }
 
-    private static boolean looksLikeQemu(ProcessHandle h) {
-        // guards against pid reuse; when the command is unknown (other user), trust the pid
-        return h.info().command().map(c -> c.contains("qemu")).orElse(true);
+    private static boolean looksLikeQemu(long pid) {
+        // guards against pid reuse; when the command is unknown, trust the pid
+        return Pids.command(pid).map(c -> c.contains("qemu")).orElse(true);
     }
 
     /** Reads guest.properties (empty map when missing). */

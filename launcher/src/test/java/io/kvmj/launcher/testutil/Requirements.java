@@ -28,6 +28,6 @@ public final class Requirements {
 
     /** True while a process with that pid exists and is not a zombie. */
     public static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return io.kvmj.launcher.process.Pids.alive(pid);
     }
 }
