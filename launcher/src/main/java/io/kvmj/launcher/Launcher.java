@@ -123,7 +123,7 @@ public final class Launcher {
             CompletableFuture.anyOf(ready, exit).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             proc.kill(Duration.ofSeconds(5));
-            ready.thenAccept(QmpClient::close);
+            ready.thenAcceptAsync(QmpClient::close);
             throw new LaunchException("QEMU did not complete the QMP handshake within " + timeout.toMillis()
                     + " ms; QEMU was killed", null, argv, proc.stderrTail(), null);
         } catch (ExecutionException e) {
@@ -134,7 +134,7 @@ public final class Launcher {
             throw new LaunchException("interrupted while waiting for QEMU", null, argv, proc.stderrTail(), e);
         }
         if (!proc.isAlive() || exit.isDone()) {
-            ready.thenAccept(QmpClient::close);
+            ready.thenAcceptAsync(QmpClient::close);
             int code = proc.waitFor(Duration.ofSeconds(5)).orElse(-1);
             throw new LaunchException("QEMU exited during launch", code, argv, proc.stderrTail(), null);
         }
