@@ -1,5 +1,11 @@
 package io.kvmj.launcher;
 
+import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.qemu.QemuCommand;
+import io.kvmj.core.qemu.QemuCommandLine;
+import io.kvmj.core.qemu.Warning;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
@@ -35,20 +41,68 @@ public final class Launcher {
     static final String CONSOLE_ID = "kvmj-console";
 
     private final LaunchOptions options;
+    private final AcceleratorPolicy accelerators;
 
-    private Launcher(LaunchOptions options) {
+    private Launcher(LaunchOptions options, AcceleratorPolicy accelerators) {
         this.options = options;
+        this.accelerators = accelerators;
     }
 
-    /** A launcher with {@link LaunchOptions#defaults()}. */
+    /** A launcher with {@link LaunchOptions#defaults()} and the host-probe accelerator policy. */
     public static Launcher create() {
-        return new Launcher(LaunchOptions.defaults());
+        return create(LaunchOptions.defaults());
     }
 
-    /** A launcher with the given options. */
+    /** A launcher with the given options and the host-probe accelerator policy. */
     public static Launcher create(LaunchOptions options) {
-        return new Launcher(options);
+        return new Launcher(options, AcceleratorPolicy.probing());
     }
+
+    /** A launcher with the given options and accelerator policy. */
+    public static Launcher create(LaunchOptions options, AcceleratorPolicy accelerators) {
+        return new Launcher(options, accelerators);
+    }
+
+    /**
+     * Launches {@code spec}: resolves its accelerator ({@link AcceleratorPolicy}; {@code KVM} on a host that cannot
+     * do it fails here, before spawning), renders the argv, spawns and waits until QMP is ready.
+     *
+     * @throws LaunchException on any failure, with QEMU's exit code, argv and stderr tail when it ran
+     */
+    public Guest launch(GuestSpec spec) {
+        LaunchPlan plan = plan(spec);
+        return launch(spec.name(), plan.guestArgs(), plan.accelerator());
+    }
+
+    /**
+     * What {@link #launch(GuestSpec)} would run, without running it (the runtime directory is not claimed).
+     *
+     * @throws LaunchException when the accelerator cannot be honoured or the spec is invalid
+     */
+    public LaunchPlan plan(GuestSpec spec) {
+        RuntimeDir.validateName(spec.name());
+        AcceleratorChoice accel = accelerators.choose(spec.accelerator());
+        GuestSpec resolved = spec.toBuilder()
+                .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG)
+                .pidfile(null)
+                .build();
+        QemuCommand cmd;
+        try {
+            cmd = new QemuCommandLine(options.qemuBinary(), HostEnvironment.system()).render(resolved);
+        } catch (RuntimeException e) {
+            throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
+        }
+        for (Warning w : cmd.warnings()) {
+            LOG.warn("guest {}: {}", spec.name(), w);
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(options.qemuBinary());
+        argv.addAll(runtimeArgs(spec.name(), RuntimeDir.locate(spec.name()), cmd.args()));
+        argv.addAll(cmd.args());
+        return new LaunchPlan(spec.name(), argv, cmd.args(), accel,
+                cmd.warnings().stream().map(Warning::toString).toList());
+    }
+
 
     /** The options of this launcher. */
     public LaunchOptions options() {

@@ -114,6 +114,12 @@ public final class RuntimeDir {
         throw new LaunchException("cannot claim runtime directory " + rd.dir + " (concurrent launches?)");
     }
 
+    /** Where the runtime directory of {@code name} is or would be (nothing is created but the base directory). */
+    public static RuntimeDir locate(String name) {
+        validateName(name);
+        return new RuntimeDir(name, base().resolve(name));
+    }
+
     /** The existing runtime directory of {@code name}, live or stale, if present. */
     public static Optional<RuntimeDir> find(String name) {
         validateName(name);
