@@ -1,0 +1,57 @@
+package io.kvmj.qmp;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/** Completion helpers: complete off the I/O thread, unwrap for blocking callers. */
+final class Futures {
+    private Futures() {
+    }
+
+    static <T> void completeAsync(Executor ex, CompletableFuture<T> f, T value) {
+        try {
+            ex.execute(() -> f.complete(value));
+        } catch (RejectedExecutionException e) {
+            f.complete(value);
+        }
+    }
+
+    static void failAsync(Executor ex, CompletableFuture<?> f, Throwable t) {
+        try {
+            ex.execute(() -> f.completeExceptionally(t));
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(t);
+        }
+    }
+
+    /** Waits for a future whose completion is bounded elsewhere; rethrows QMP failures unwrapped. */
+    static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QmpException("interrupted while waiting for QMP", e);
+        } catch (ExecutionException | CompletionException e) {
+            throw unwrap(e.getCause());
+        } catch (CancellationException e) {
+            throw new QmpException("cancelled", e);
+        }
+    }
+
+    static RuntimeException unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new QmpException(String.valueOf(t), t);
+    }
+}

@@ -1,0 +1,20 @@
+package io.kvmj.qmp.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** The medium inserted in a block backend ({@code query-block} {@code inserted}). Field names follow QEMU's QAPI schema. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record BlockDeviceInfo(
+        String file,
+        @JsonProperty("node-name") String nodeName,
+        boolean ro,
+        String drv,
+        @JsonProperty("backing_file") String backingFile,
+        @JsonProperty("backing_file_depth") long backingFileDepth,
+        boolean encrypted,
+        @JsonProperty("detect_zeroes") String detectZeroes,
+        JsonNode cache,
+        ImageInfo image) {
+}
