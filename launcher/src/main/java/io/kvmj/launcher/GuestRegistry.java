@@ -104,7 +104,7 @@ public final class GuestRegistry {
         return new GuestInfo(d.name(), pid, Pids.alive(pid),
                 Boolean.parseBoolean(p.getOrDefault("detached", "false")), p.getOrDefault("accelerator", "unknown"),
                 p.getOrDefault("acceleratorReason", ""), p.getOrDefault("created", ""), d.path(), d.qmpSocket(),
-                console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
+                d.eventsSocket(), console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
     }
 
     private record HandleTarget(ProcessHandle h) implements ShutdownSequence.Target {

@@ -70,8 +70,13 @@ public final class Launcher {
      * @throws LaunchException on any failure, with QEMU's exit code, argv and stderr tail when it ran
      */
     public Guest launch(GuestSpec spec) {
-        LaunchPlan plan = plan(spec);
-        return launch(spec.name(), plan.guestArgs(), plan.accelerator());
+        return launch(plan(spec));
+    }
+
+    /** Launches a plan made by {@link #plan(GuestSpec)} (possibly with arguments added to its guest arguments). */
+    public Guest launch(LaunchPlan plan) {
+        plan.warnings().forEach(w -> LOG.warn("guest {}: {}", plan.name(), w));
+        return launch(plan.name(), plan.guestArgs(), plan.accelerator());
     }
 
     /**
@@ -91,9 +96,6 @@ public final class Launcher {
             cmd = new QemuCommandLine(options.qemuBinary(), HostEnvironment.system()).render(resolved);
         } catch (RuntimeException e) {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
-        }
-        for (Warning w : cmd.warnings()) {
-            LOG.warn("guest {}: {}", spec.name(), w);
         }
         List<String> argv = new ArrayList<>();
         argv.add(options.qemuBinary());
@@ -211,6 +213,7 @@ public final class Launcher {
         }
         a.addAll(List.of("-pidfile", dir.pidFile().toString()));
         a.addAll(List.of("-qmp", "unix:" + opt(dir.qmpSocket().toString()) + ",server=on,wait=off"));
+        a.addAll(List.of("-qmp", "unix:" + opt(dir.eventsSocket().toString()) + ",server=on,wait=off"));
         if (!options.detached()) {
             a.addAll(List.of("-qmp", "unix:" + opt(dir.qmpListenSocket().toString())));
         }

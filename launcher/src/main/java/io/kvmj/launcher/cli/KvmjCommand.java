@@ -16,6 +16,12 @@ import picocli.CommandLine.Command;
     subcommands = {
         picocli.CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
+        RunCommand.class,
+        ListCommand.class,
+        StopCommand.class,
+        ConsoleCommand.class,
+        QmpCliCommand.class,
+        EventsCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

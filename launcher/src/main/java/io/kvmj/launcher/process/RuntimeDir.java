@@ -158,6 +158,11 @@ public final class RuntimeDir {
         return dir.resolve("qmp.sock");
     }
 
+    /** Second server-mode QMP socket, reserved for long-lived event streams ({@code kvmj events}). */
+    public Path eventsSocket() {
+        return dir.resolve("events.sock");
+    }
+
     /** QMP socket the launching JVM listens on; QEMU connects to it at start-up. */
     public Path qmpListenSocket() {
         return dir.resolve("qmp-l.sock");
