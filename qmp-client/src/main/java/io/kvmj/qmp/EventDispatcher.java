@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers events to listeners on one dedicated thread through a bounded queue. The I/O thread only ever
+ * Routes events: first to armed {@link EventWaiter}s (matched on the I/O thread, so overflow can never lose an
+ * event a waiter is armed for), then to listeners on one dedicated thread through a bounded queue. The I/O thread only ever
  * {@code offer}s: when the queue is full the event is dropped for listeners and counted (drop-newest policy);
  * it never blocks and so never delays command replies. Event waiters are matched on the I/O thread before this
  * queue, so they cannot lose an event to overflow.
@@ -22,6 +23,7 @@ final class EventDispatcher {
     }
 
     private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    private final List<EventWaiter> waiters = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final ThreadPoolExecutor executor;
     private final String label;
@@ -51,8 +53,28 @@ final class EventDispatcher {
         return () -> listeners.remove(r);
     }
 
+    void addWaiter(EventWaiter w) {
+        waiters.add(w);
+    }
+
+    void removeWaiter(EventWaiter w) {
+        waiters.remove(w);
+    }
+
+    void failWaiters(Throwable t) {
+        for (EventWaiter w : waiters) {
+            w.fail(t);
+        }
+        waiters.clear();
+    }
+
     /** Called on the I/O thread; never blocks. */
     void dispatch(QmpEvent event) {
+        for (EventWaiter w : waiters) {
+            if (w.offer(event)) {
+                waiters.remove(w);
+            }
+        }
         if (listeners.isEmpty()) {
             return;
         }

@@ -50,9 +50,14 @@ final class IoResources {
         }
     }
 
+    /** True on this group's I/O thread. */
+    boolean inEventLoop() {
+        return group.next().inEventLoop();
+    }
+
     /** Waits (bounded) for the group to terminate if it is shutting down and we are not on its thread. */
     void awaitTermination(long millis) {
-        if (!group.isShuttingDown() || group.next().inEventLoop()) {
+        if (!group.isShuttingDown() || inEventLoop()) {
             return;
         }
         try {

@@ -5,22 +5,28 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
-/** One command awaiting its reply, keyed by id in the client's pending map. */
+/**
+ * One command awaiting its reply, keyed by id in the {@link PendingTable}. {@code direct} commands belong to a
+ * blocking {@code call}: their future is never handed out, so completing it on the I/O thread runs no user code
+ * and only wakes the blocked caller (one thread hand-off less).
+ */
 final class PendingCommand {
     final String id;
     final String command;
     final JsonNode arguments;
     final Duration timeout;
     final boolean quit;
+    final boolean direct;
     final CompletableFuture<JsonNode> future = new CompletableFuture<>();
     volatile Future<?> timer;
 
-    PendingCommand(String id, String command, JsonNode arguments, Duration timeout) {
+    PendingCommand(String id, String command, JsonNode arguments, Duration timeout, boolean direct) {
         this.id = id;
         this.command = command;
         this.arguments = arguments;
         this.timeout = timeout;
         this.quit = "quit".equals(command);
+        this.direct = direct;
     }
 
     void cancelTimer() {

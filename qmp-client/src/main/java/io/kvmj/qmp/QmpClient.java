@@ -3,23 +3,20 @@ package io.kvmj.qmp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.EventLoop;
+import java.io.EOFException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,30 +30,29 @@ import org.slf4j.LoggerFactory;
  * {@code -qmp unix:PATH,server=on,wait=off}) or from {@link QmpListener#accept(Duration)} (QEMU connects to us,
  * {@code -qmp unix:PATH}).
  *
- * <p>Threads: one NIO I/O thread per connection (listener-accepted clients share the listener's), one
- * event-dispatch thread, both named {@code kvmj-qmp-*} and stopped by {@link #close()}. The I/O thread only
- * parses, routes replies by id and enqueues events; futures are completed on the configured completion executor.
+ * <p>Threads: one NIO I/O thread per connection (listener-accepted clients share the listener's) and one
+ * event-dispatch thread, all named {@code kvmj-qmp-*} and stopped by {@link #close()}. The I/O thread only
+ * frames, parses, routes replies by id and matches event waiters; futures returned by {@code execute} are
+ * completed on the configured completion executor, so no user callback ever runs on the I/O thread. Blocking
+ * {@code call}s are woken directly by the I/O thread (their future is never exposed).
  */
 public final class QmpClient implements QmpMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
     private static final AtomicLong CLIENT_SEQ = new AtomicLong();
-    private static final int MAX_REMEMBERED_TIMEOUTS = 10_000;
+    private static final byte[] NEWLINE = {'\n'};
 
     private final String label;
+    private final String idPrefix;
     private final QmpClientOptions options;
     private final IoResources io;
     private final EventDispatcher events;
-    private final ConcurrentHashMap<String, PendingCommand> pending = new ConcurrentHashMap<>();
-    private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
-    private final List<EventWaiter> waiters = new CopyOnWriteArrayList<>();
+    private final PendingTable pending;
     private final AtomicLong ids = new AtomicLong();
-    private final AtomicLong unknownReplies = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final CompletableFuture<QmpClient> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean readyDone = new AtomicBoolean();
-    private final String idPrefix;
     private volatile CompletableFuture<QmpSchema> schema;
     private volatile Channel channel;
     private volatile QmpGreeting greeting;
@@ -73,6 +69,7 @@ public final class QmpClient implements QmpMonitor {
         this.options = options;
         this.io = io;
         this.events = new EventDispatcher(label, options.eventQueueCapacity(), options.initialListeners());
+        this.pending = new PendingTable(label, options.completionExecutor());
     }
 
     // ---------------------------------------------------------------- factories
@@ -95,38 +92,13 @@ public final class QmpClient implements QmpMonitor {
     public static CompletableFuture<QmpClient> connect(SocketAddress address, QmpClientOptions options) {
         IoResources io = IoResources.create(options.name());
         QmpClient client = new QmpClient(options, io);
-        Bootstrap b = new Bootstrap().group(io.group())
-                .channel(address instanceof UnixDomainSocketAddress ? NioDomainSocketChannel.class
-                        : NioSocketChannel.class)
-                .handler(QmpInboundHandler.initializer(client, options.maxLineLength()));
-        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-        client.attempt(b, address, deadline, 0);
+        Connector.start(client, io, address, options);
         return client.ready;
     }
 
     /** Blocking {@link #connect(Path, QmpClientOptions)}. */
     public static QmpClient open(Path socket, QmpClientOptions options) {
         return Futures.await(connect(socket, options));
-    }
-
-    private void attempt(Bootstrap b, SocketAddress address, long deadline, int n) {
-        b.connect(address).addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                return;
-            }
-            if (System.nanoTime() < deadline && !closeRequested) {
-                long delayMs = Math.min(100, 5L << Math.min(n, 5));
-                LOG.debug("[{}] connect to {} failed ({}), retrying in {} ms", label, address, f.cause(), delayMs);
-                io.group().schedule(() -> attempt(b, address, deadline, n + 1), delayMs, TimeUnit.MILLISECONDS);
-                return;
-            }
-            QmpConnectException e = new QmpConnectException("cannot connect to QMP at " + address + " within "
-                    + options.connectTimeout().toMillis() + " ms (" + (n + 1) + " attempts): " + f.cause(),
-                    f.cause());
-            failReady(e);
-            Futures.failAsync(options.completionExecutor(), closeFuture, e);
-            releaseResources();
-        });
     }
 
     /** Listener path: the client for an accepted channel (shares the listener's I/O resources). */
@@ -136,6 +108,21 @@ public final class QmpClient implements QmpMonitor {
 
     CompletableFuture<QmpClient> readyFuture() {
         return ready;
+    }
+
+    boolean closeRequested() {
+        return closeRequested;
+    }
+
+    String label() {
+        return label;
+    }
+
+    /** Connector path: every attempt failed. */
+    void connectFailed(QmpConnectException e) {
+        failReady(e);
+        Futures.failAsync(options.completionExecutor(), closeFuture, e);
+        releaseResources();
     }
 
     // ---------------------------------------------------------------- I/O thread callbacks
@@ -158,52 +145,20 @@ public final class QmpClient implements QmpMonitor {
     void onMessage(JsonNode msg) {
         if (msg.has("event")) {
             onEvent(msg);
-            return;
-        }
-        if (!greetingSeen) {
+        } else if (!greetingSeen) {
             greetingSeen = true;
             try {
                 negotiate(QmpGreeting.parse(msg));
             } catch (QmpGreetingException e) {
                 failHandshake(e);
             }
-            return;
-        }
-        if (msg.has("return") || msg.has("error")) {
-            onReply(msg);
+        } else if (msg.has("return") || msg.has("error")) {
+            pending.route(msg);
         } else if (msg.has("QMP")) {
             LOG.warn("[{}] unexpected second QMP greeting dropped", label);
         } else {
             malformed.incrementAndGet();
             LOG.warn("[{}] unrecognised QMP message dropped: {}", label, QmpGreeting.abbreviate(msg));
-        }
-    }
-
-    private void onReply(JsonNode msg) {
-        JsonNode idNode = msg.get("id");
-        if (idNode == null) {
-            unknownReplies.incrementAndGet();
-            LOG.warn("[{}] reply without id dropped: {}", label, QmpGreeting.abbreviate(msg));
-            return;
-        }
-        String id = idNode.asText();
-        PendingCommand p = pending.remove(id);
-        if (p == null) {
-            if (timedOut.remove(id)) {
-                LOG.debug("[{}] late reply for timed-out command id {} dropped", label, id);
-            } else {
-                unknownReplies.incrementAndGet();
-                LOG.warn("[{}] reply with unknown id {} dropped", label, idNode);
-            }
-            return;
-        }
-        p.cancelTimer();
-        JsonNode err = msg.get("error");
-        if (err != null) {
-            Futures.failAsync(options.completionExecutor(), p.future, new QmpErrorException(
-                    err.path("class").asText("GenericError"), err.path("desc").asText(""), p.command, p.arguments));
-        } else {
-            Futures.completeAsync(options.completionExecutor(), p.future, msg.get("return"));
         }
     }
 
@@ -217,17 +172,7 @@ public final class QmpClient implements QmpMonitor {
             return;
         }
         if ("COMMAND_DROPPED".equals(ev.name())) {
-            PendingCommand p = pending.remove(ev.dataText("id") == null ? "" : ev.dataText("id"));
-            if (p != null) {
-                p.cancelTimer();
-                Futures.failAsync(options.completionExecutor(), p.future, new QmpException(p.command
-                        + ": QEMU dropped the command (" + ev.dataText("reason") + ")"));
-            }
-        }
-        for (EventWaiter w : waiters) {
-            if (w.offer(ev)) {
-                waiters.remove(w);
-            }
+            pending.dropped(ev.dataText("id"), ev.dataText("reason"));
         }
         events.dispatch(ev);
     }
@@ -243,8 +188,7 @@ public final class QmpClient implements QmpMonitor {
     }
 
     private static String firstLine(Exception e) {
-        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-                : String.valueOf(e.getMessage());
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
     }
@@ -263,17 +207,13 @@ public final class QmpClient implements QmpMonitor {
     void onInactive() {
         closed = true;
         boolean normal = closeRequested || quitSent;
-        Throwable cause = lastError;
         String why = closeRequested ? "client closed" : quitSent ? "QEMU quit" : "connection lost";
+        Throwable cause = lastError != null || closeRequested ? lastError
+                : new EOFException("QEMU closed the QMP connection");
         LOG.debug("[{}] disconnected: {}", label, why);
-        for (String id : pending.keySet()) {
-            failPending(id, cause, why);
-        }
+        pending.disconnectAll(cause, why);
         QmpDisconnectedException dis = new QmpDisconnectedException(why, cause);
-        for (EventWaiter w : waiters) {
-            w.fail(dis);
-        }
-        waiters.clear();
+        events.failWaiters(dis);
         failReady(new QmpGreetingException("connection closed before the QMP session was negotiated", cause));
         if (normal) {
             Futures.completeAsync(options.completionExecutor(), closeFuture, null);
@@ -281,20 +221,6 @@ public final class QmpClient implements QmpMonitor {
             Futures.failAsync(options.completionExecutor(), closeFuture, dis);
         }
         releaseResources();
-    }
-
-    private void failPending(String id, Throwable cause, String why) {
-        PendingCommand p = pending.remove(id);
-        if (p == null) {
-            return;
-        }
-        p.cancelTimer();
-        if (p.quit) {
-            Futures.completeAsync(options.completionExecutor(), p.future, QmpJson.object());
-        } else {
-            Futures.failAsync(options.completionExecutor(), p.future,
-                    new QmpDisconnectedException(why, p.command, cause));
-        }
     }
 
     private void releaseResources() {
@@ -315,7 +241,7 @@ public final class QmpClient implements QmpMonitor {
             enable.forEach(args.putArray("enable")::add);
         }
         LOG.debug("[{}] greeting {}; enabling {}", label, offered, enable);
-        send("qmp_capabilities", args, options.handshakeTimeout(), false).whenComplete((r, t) -> {
+        send("qmp_capabilities", args, options.handshakeTimeout(), false, false).whenComplete((r, t) -> {
             if (t != null) {
                 failHandshake(new QmpGreetingException("qmp_capabilities failed: " + t.getMessage(), t));
             } else {
@@ -350,7 +276,7 @@ public final class QmpClient implements QmpMonitor {
 
     @Override
     public CompletableFuture<JsonNode> execute(String command, JsonNode arguments, Duration timeout) {
-        return send(command, arguments, timeout, false);
+        return send(command, arguments, timeout, false, false);
     }
 
     @Override
@@ -360,10 +286,25 @@ public final class QmpClient implements QmpMonitor {
             return CompletableFuture.failedFuture(
                     new QmpException("exec-oob " + command + ": out-of-band execution was not negotiated"));
         }
-        return send(command, arguments, timeout, true);
+        return send(command, arguments, timeout, true, false);
     }
 
-    private CompletableFuture<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean oob) {
+    /**
+     * Blocking call; the caller is woken directly by the I/O thread.
+     *
+     * @throws IllegalStateException if called on this client's I/O thread (it would deadlock)
+     */
+    @Override
+    public JsonNode call(String command, JsonNode arguments, Duration timeout) {
+        Channel ch = channel;
+        if (ch != null && ch.eventLoop().inEventLoop()) {
+            throw new IllegalStateException("blocking QMP call on the client's I/O thread would deadlock");
+        }
+        return Futures.await(send(command, arguments, timeout, false, true));
+    }
+
+    private CompletableFuture<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean oob,
+            boolean direct) {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command name must not be blank");
         }
@@ -389,42 +330,38 @@ public final class QmpClient implements QmpMonitor {
         } catch (JsonProcessingException e) {
             return CompletableFuture.failedFuture(new QmpException("cannot serialise " + command, e));
         }
-        PendingCommand p = new PendingCommand(id, command, arguments, to);
+        PendingCommand p = new PendingCommand(id, command, arguments, to, direct);
         if (p.quit) {
             quitSent = true;
         }
-        pending.put(id, p);
+        pending.put(p);
         if (closed) { // lost a race with onInactive, which may not have seen our entry
-            failPending(id, lastError, closeRequested ? "client closed" : "connection lost");
+            pending.disconnect(id, lastError, closeRequested ? "client closed" : "connection lost");
             return p.future;
         }
-        ByteBuf buf = Unpooled.wrappedBuffer(bytes, new byte[] {'\n'});
-        ch.writeAndFlush(buf).addListener(f -> {
-            if (!f.isSuccess()) {
-                failPending(id, f.cause(), "write failed");
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes, NEWLINE);
+        Runnable write = () -> {
+            if (!to.isZero() && !p.future.isDone()) {
+                p.timer = ch.eventLoop().schedule(() -> pending.timeout(id), to.toNanos(), TimeUnit.NANOSECONDS);
             }
-        });
-        if (!to.isZero()) {
-            p.timer = ch.eventLoop().schedule(() -> onTimeout(id), to.toNanos(), TimeUnit.NANOSECONDS);
-            if (p.future.isDone()) {
-                p.cancelTimer();
+            ch.writeAndFlush(buf).addListener(f -> {
+                if (!f.isSuccess()) {
+                    pending.disconnect(id, f.cause(), "write failed");
+                }
+            });
+        };
+        EventLoop loop = ch.eventLoop();
+        if (loop.inEventLoop()) {
+            write.run();
+        } else {
+            try {
+                loop.execute(write); // one hand-off per command: timer and write together
+            } catch (RejectedExecutionException e) {
+                buf.release();
+                pending.disconnect(id, e, "connection lost");
             }
         }
         return p.future;
-    }
-
-    private void onTimeout(String id) {
-        PendingCommand p = pending.remove(id);
-        if (p == null) {
-            return;
-        }
-        if (timedOut.size() >= MAX_REMEMBERED_TIMEOUTS) {
-            timedOut.clear();
-        }
-        timedOut.add(id);
-        LOG.debug("[{}] {} (id {}) timed out after {}", label, p.command, id, p.timeout);
-        Futures.failAsync(options.completionExecutor(), p.future,
-                new QmpTimeoutException(p.command + " got no reply", p.timeout));
     }
 
     // ---------------------------------------------------------------- events
@@ -436,28 +373,33 @@ public final class QmpClient implements QmpMonitor {
 
     @Override
     public QmpSubscription subscribe(String eventName, QmpEventListener listener) {
-        return events.subscribe(java.util.Objects.requireNonNull(eventName, "eventName"), listener);
+        return events.subscribe(Objects.requireNonNull(eventName, "eventName"), listener);
     }
 
     @Override
     public EventWaiter awaitEvent(String eventName, Predicate<QmpEvent> predicate, Duration timeout) {
         Duration to = timeout == null ? options.commandTimeout() : timeout;
-        EventWaiter w = new EventWaiter(eventName, predicate, to, options.completionExecutor(), waiters::remove);
+        EventWaiter w = new EventWaiter(eventName, predicate, to, options.completionExecutor(),
+                events::removeWaiter);
         Channel ch = channel;
         if (closed || ch == null) {
             w.fail(new QmpDisconnectedException("not connected", lastError));
             return w;
         }
-        waiters.add(w);
+        events.addWaiter(w);
         if (closed) {
             w.fail(new QmpDisconnectedException("connection lost", lastError));
             return w;
         }
         if (!to.isZero()) {
-            java.util.concurrent.Future<?> timer = ch.eventLoop().schedule(
-                    () -> w.fail(new QmpTimeoutException("no " + eventName + " event", to)), to.toNanos(),
-                    TimeUnit.NANOSECONDS);
-            w.future().whenComplete((e, t) -> timer.cancel(false));
+            try {
+                java.util.concurrent.Future<?> timer = ch.eventLoop().schedule(
+                        () -> w.fail(new QmpTimeoutException("no " + eventName + " event", to)), to.toNanos(),
+                        TimeUnit.NANOSECONDS);
+                w.future().whenComplete((e, t) -> timer.cancel(false));
+            } catch (RejectedExecutionException e) {
+                w.fail(new QmpDisconnectedException("connection lost", e));
+            }
         }
         return w;
     }
@@ -469,7 +411,7 @@ public final class QmpClient implements QmpMonitor {
 
     /** Replies dropped because their id matched no pending command (late replies after timeout excluded). */
     public long unknownReplies() {
-        return unknownReplies.get();
+        return pending.unknownReplies();
     }
 
     /** Lines dropped because they were not valid JSON objects or exceeded the maximum line length. */
@@ -514,6 +456,11 @@ public final class QmpClient implements QmpMonitor {
         return closeFuture;
     }
 
+    /**
+     * Closes the connection; pending commands fail with {@link QmpDisconnectedException}. Waits (at most a few
+     * seconds) until the connection and this client's threads are gone, except when called from the I/O or event
+     * thread, where it only initiates the close. Idempotent.
+     */
     @Override
     public void close() {
         closeRequested = true;
@@ -521,8 +468,7 @@ public final class QmpClient implements QmpMonitor {
         if (ch != null) {
             ch.close();
         }
-        boolean onIoThread = ch != null && ch.eventLoop().inEventLoop();
-        if (!onIoThread && !events.isDispatchThread()) {
+        if (!io.inEventLoop() && !events.isDispatchThread()) {
             try {
                 closeFuture.handle((r, t) -> null).get(5, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -538,6 +484,7 @@ public final class QmpClient implements QmpMonitor {
 
     @Override
     public String toString() {
-        return "QmpClient[" + label + (channel == null ? "" : " " + channel.remoteAddress()) + "]";
+        Channel ch = channel;
+        return "QmpClient[" + label + (ch == null ? "" : " " + ch.remoteAddress()) + "]";
     }
 }

@@ -95,7 +95,7 @@ public final class QmpListener implements AutoCloseable {
                             return;
                         }
                         QmpInboundHandler.install(ch, c, options.maxLineLength());
-                        arrived(c);
+                        arrived(c, ch);
                     }
                 });
         ChannelFuture f = sb.bind(address).awaitUninterruptibly();
@@ -108,11 +108,11 @@ public final class QmpListener implements AutoCloseable {
         LOG.debug("listening for QMP on {}", address);
     }
 
-    private void arrived(QmpClient c) {
+    private void arrived(QmpClient c, Channel ch) {
         CompletableFuture<QmpClient> w;
         synchronized (this) {
             if (closed) {
-                c.close();
+                ch.close(); // the client cleans up in channelInactive
                 return;
             }
             w = waiting.poll();

@@ -61,29 +61,39 @@ public interface QmpMonitor extends AutoCloseable {
         return execute(command, null);
     }
 
-    /** Blocking {@link #execute(String, JsonNode, Duration)}. */
+    /**
+     * Blocking {@link #execute(String, JsonNode, Duration)}: waits at most the command timeout.
+     *
+     * @throws QmpErrorException QEMU's error reply; likewise the other {@link QmpException}s, unwrapped
+     */
     default JsonNode call(String command, JsonNode arguments, Duration timeout) {
         return Futures.await(execute(command, arguments, timeout));
     }
 
-    /** Blocking {@link #execute(String, JsonNode)}. */
+    /** Blocking call with the default timeout. */
     default JsonNode call(String command, JsonNode arguments) {
-        return Futures.await(execute(command, arguments));
+        return call(command, arguments, null);
     }
 
-    /** Blocking {@link #execute(String)}. */
+    /** Blocking call without arguments. */
     default JsonNode call(String command) {
-        return Futures.await(execute(command));
+        return call(command, null, null);
     }
 
-    /** Blocking {@link #execute(QmpCommand)}. */
-    default <R> R call(QmpCommand<R> command) {
-        return Futures.await(execute(command));
-    }
-
-    /** Blocking {@link #execute(QmpCommand, Duration)}. */
+    /** Blocking typed call; the reply is mapped on the calling thread. */
     default <R> R call(QmpCommand<R> command, Duration timeout) {
-        return Futures.await(execute(command, timeout));
+        ObjectNode args;
+        try {
+            args = QmpJson.toArguments(command.arguments());
+        } catch (RuntimeException e) {
+            throw new QmpException("cannot serialise arguments of " + command.name() + ": " + e.getMessage(), e);
+        }
+        return QmpJson.convert(call(command.name(), args, timeout), command.responseType(), command.name());
+    }
+
+    /** Blocking typed call with the default timeout. */
+    default <R> R call(QmpCommand<R> command) {
+        return call(command, null);
     }
 
     /** Registers a listener for every event. See {@link QmpEventListener} for threading and overflow. */

@@ -39,10 +39,11 @@ final class QemuProcess implements AutoCloseable {
     }
 
     /** Starts QEMU with the given -qmp chardev spec. */
-    static QemuProcess start(String qmpSpec, Path workDir) throws IOException {
+    static QemuProcess start(String qmpSpec, Path workDir, String... extraArgs) throws IOException {
         assumeQemu();
         List<String> argv = new ArrayList<>(List.of(BINARY, "-machine", "none", "-nodefaults", "-display", "none",
                 "-qmp", qmpSpec));
+        argv.addAll(List.of(extraArgs));
         Path err = workDir.resolve("qemu-stderr.txt");
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(err.toFile()).start();
         return new QemuProcess(p, argv, err);
@@ -63,10 +64,14 @@ final class QemuProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
-        process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

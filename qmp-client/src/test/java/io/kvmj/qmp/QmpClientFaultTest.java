@@ -231,4 +231,56 @@ class QmpClientFaultTest {
         assertFalse(p.client.greeting().oobEnabled());
         assertInstanceOf(QmpException.class, failure(p.client.executeOob("migrate-pause", null, null)));
     }
+
+    @Test
+    void callbacksNeverRunOnTheIoThreadAndCloseFromAListenerDoesNotDeadlock() throws Exception {
+        Pair p = connect(opts().build(), false);
+        CompletableFuture<String> callbackThread = p.client.execute("query-status")
+                .thenApply(r -> Thread.currentThread().getName());
+        CompletableFuture<String> waiterThread = p.client.awaitEvent("STOP", Duration.ofSeconds(10)).future()
+                .thenApply(e -> Thread.currentThread().getName());
+        CompletableFuture<String> listenerThread = new CompletableFuture<>();
+        p.client.subscribe("SHUTDOWN", e -> {
+            listenerThread.complete(Thread.currentThread().getName());
+            p.client.close(); // must not wait for its own thread
+        });
+        p.conn.event("STOP", "{}");
+        p.conn.reply(p.conn.readRequest(), "{}");
+        assertFalse(callbackThread.get(10, TimeUnit.SECONDS).startsWith("kvmj-qmp-io"), callbackThread.get());
+        assertFalse(waiterThread.get(10, TimeUnit.SECONDS).startsWith("kvmj-qmp-io"), waiterThread.get());
+        p.conn.event("SHUTDOWN", "{}");
+        assertTrue(listenerThread.get(10, TimeUnit.SECONDS).startsWith("kvmj-qmp-events"), listenerThread.get());
+        assertNull(p.client.closeFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(p.conn.awaitEof());
+    }
+
+    @Test
+    void blockingCallFromTheIoThreadIsRefusedInsteadOfDeadlocking() throws Exception {
+        Pair p = connect(opts().completionExecutor(Runnable::run).build(), false);
+        CompletableFuture<Throwable> nested = p.client.execute("first").handle((r, t) -> {
+            try {
+                p.client.call("second");
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        p.conn.reply(p.conn.readRequest(), "{}");
+        assertInstanceOf(IllegalStateException.class, nested.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void sixteenMebibyteReplyOverTheSocket() throws Exception {
+        Pair p = connect(opts().build(), false);
+        CompletableFuture<JsonNode> f = p.client.execute("query-qmp-schema");
+        JsonNode req = p.conn.readRequest();
+        int size = 16 * 1024 * 1024;
+        StringBuilder sb = new StringBuilder(size + 100).append("{\"return\": [\"");
+        sb.append("s".repeat(size)).append("\"], \"id\": ").append(req.get("id")).append("}\r\n");
+        p.conn.event("BEFORE", "{}");
+        p.conn.send(sb.toString());
+        p.conn.event("AFTER", "{}");
+        assertEquals(size, f.get(30, TimeUnit.SECONDS).get(0).asText().length());
+        assertEquals(0, p.client.malformedMessages());
+    }
 }

@@ -97,4 +97,37 @@ class QmpClientIT {
             }
         }
     }
+
+    @Test
+    void outOfBandCommandAgainstRealQemu() throws Exception {
+        Path sock = dir.resolve("oob.sock");
+        try (QemuProcess qemu = QemuProcess.start("unix:" + sock + ",server=on,wait=off", dir);
+                QmpClient qmp = QmpClient.connect(sock, QmpClientOptions.defaults()).get(30, TimeUnit.SECONDS)) {
+            assertTrue(qmp.greeting().oobEnabled(), qemu.diagnostics());
+            assertTrue(qmp.schema().get(20, TimeUnit.SECONDS).allowsOob("migrate-pause"));
+            // reaches QEMU's oob dispatcher: refused only because no postcopy migration runs
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> qmp.executeOob("migrate-pause", null, T).get(20, TimeUnit.SECONDS));
+            QmpErrorException err = (QmpErrorException) e.getCause();
+            assertTrue(err.description().contains("postcopy"), err.getMessage());
+            assertTrue(qmp.call("query-status").path("running").asBoolean());
+        }
+    }
+
+    @Test
+    void qemuKilledMidSessionIsAnAbnormalEndThatFailsEverything() throws Exception {
+        Path sock = dir.resolve("kill.sock");
+        try (QemuProcess qemu = QemuProcess.start("unix:" + sock + ",server=on,wait=off", dir);
+                QmpClient qmp = QmpClient.connect(sock, QmpClientOptions.defaults()).get(30, TimeUnit.SECONDS)) {
+            EventWaiter never = qmp.awaitEvent("SHUTDOWN", T);
+            qemu.process.destroyForcibly();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> qmp.closeFuture().get(20, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof QmpDisconnectedException, e.toString());
+            assertNotNull(e.getCause().getCause(), "carries the cause (EOF or I/O error)");
+            assertThrows(QmpDisconnectedException.class, never::await);
+            assertThrows(QmpDisconnectedException.class, () -> qmp.call("query-status"));
+            assertFalse(qmp.isOpen());
+        }
+    }
 }

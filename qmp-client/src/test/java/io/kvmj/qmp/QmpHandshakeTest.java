@@ -50,6 +50,15 @@ class QmpHandshakeTest {
     }
 
     @Test
+    void nonRetriableConnectErrorsFailAtOnce() {
+        Path tooLong = dir.resolve("x".repeat(200) + ".sock");
+        Throwable t = failure(QmpClient.connect(tooLong, QmpClientOptions.defaults()));
+        assertInstanceOf(QmpConnectException.class, t);
+        assertTrue(t.getMessage().contains("(1 attempt)"), t.getMessage());
+        assertTrue(t.getMessage().contains("too long"), t.getMessage());
+    }
+
+    @Test
     void tcpTransport() throws Exception {
         try (FakeQmpServer server = FakeQmpServer.tcp()) {
             CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), QmpClientOptions.defaults());
@@ -93,7 +102,7 @@ class QmpHandshakeTest {
     @Test
     void refusedCapabilitiesNegotiation() throws Exception {
         try (FakeQmpServer server = FakeQmpServer.unix(dir.resolve("r.sock"))) {
-            CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), quick());
+            CompletableFuture<QmpClient> f = QmpClient.connect(server.address(), QmpClientOptions.defaults());
             try (FakeQmpServer.Conn c = server.accept()) {
                 c.send(FakeQmpServer.greeting(true));
                 c.error(c.readRequest(), "GenericError", "Capability negotiation is already complete");

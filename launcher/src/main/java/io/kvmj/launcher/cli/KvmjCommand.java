@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         picocli.CommandLine.HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
+        CheckCommand.class,
+        DemoCommand.class,
         RunCommand.class,
         ListCommand.class,
         StopCommand.class,

@@ -1,0 +1,143 @@
+package io.kvmj.core.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The complete, immutable description of one guest. Build with {@link #builder(String)}; derive a variant
+ * (e.g. the launcher filling in QMP socket, serial, pidfile, resolved accelerator) with {@link #toBuilder()}.
+ * Render with {@code io.kvmj.core.qemu.QemuCommandLine}.
+ */
+public record GuestSpec(
+        String name,
+        UUID uuid,
+        MachineType machine,
+        Accelerator accelerator,
+        CpuModel cpu,
+        SmpTopology smp,
+        MemorySpec memory,
+        boolean nodefaults,
+        boolean noUserConfig,
+        boolean sandbox,
+        boolean startPaused,
+        Path pidfile,
+        List<DiskSpec> disks,
+        List<CdRom> cdroms,
+        List<NinePShare> shares,
+        List<NicSpec> nics,
+        VncSpec vnc,
+        List<SerialSpec> serials,
+        KernelBoot kernel,
+        Firmware firmware,
+        List<BootDevice> bootOrder,
+        List<UsbHostDevice> usbDevices,
+        List<PciHostDevice> pciDevices,
+        List<QmpEndpoint> qmp,
+        boolean rng) {
+
+    public GuestSpec {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) throw new InvalidSpecException("name", name, "empty");
+        machine = machine == null ? MachineType.Q35 : machine;
+        accelerator = accelerator == null ? Accelerator.AUTO : accelerator;
+        cpu = cpu == null ? CpuModel.max() : cpu;
+        smp = smp == null ? SmpTopology.of(1) : smp;
+        memory = memory == null ? MemorySpec.ofMiB(512) : memory;
+        disks = List.copyOf(disks == null ? List.of() : disks);
+        cdroms = List.copyOf(cdroms == null ? List.of() : cdroms);
+        shares = List.copyOf(shares == null ? List.of() : shares);
+        nics = List.copyOf(nics == null ? List.of() : nics);
+        serials = List.copyOf(serials == null ? List.of() : serials);
+        bootOrder = List.copyOf(bootOrder == null ? List.of() : bootOrder);
+        usbDevices = List.copyOf(usbDevices == null ? List.of() : usbDevices);
+        pciDevices = List.copyOf(pciDevices == null ? List.of() : pciDevices);
+        qmp = List.copyOf(qmp == null ? List.of() : qmp);
+    }
+
+    /** Defaults: q35, accelerator AUTO, cpu max, 1 vCPU, 512 MiB, -nodefaults, -no-user-config, no display. */
+    public static Builder builder(String name) { return new Builder(name); }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.uuid = uuid; b.machine = machine; b.accelerator = accelerator; b.cpu = cpu; b.smp = smp; b.memory = memory;
+        b.nodefaults = nodefaults; b.noUserConfig = noUserConfig; b.sandbox = sandbox; b.startPaused = startPaused;
+        b.pidfile = pidfile; b.disks.addAll(disks); b.cdroms.addAll(cdroms); b.shares.addAll(shares); b.nics.addAll(nics);
+        b.vnc = vnc; b.serials.addAll(serials); b.kernel = kernel; b.firmware = firmware; b.bootOrder.addAll(bootOrder);
+        b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
+        return b;
+    }
+
+    /** Mutable builder for {@link GuestSpec}. */
+    public static final class Builder {
+        private String name;
+        private UUID uuid;
+        private MachineType machine = MachineType.Q35;
+        private Accelerator accelerator = Accelerator.AUTO;
+        private CpuModel cpu = CpuModel.max();
+        private SmpTopology smp = SmpTopology.of(1);
+        private MemorySpec memory = MemorySpec.ofMiB(512);
+        private boolean nodefaults = true;
+        private boolean noUserConfig = true;
+        private boolean sandbox;
+        private boolean startPaused;
+        private Path pidfile;
+        private final List<DiskSpec> disks = new ArrayList<>();
+        private final List<CdRom> cdroms = new ArrayList<>();
+        private final List<NinePShare> shares = new ArrayList<>();
+        private final List<NicSpec> nics = new ArrayList<>();
+        private VncSpec vnc;
+        private final List<SerialSpec> serials = new ArrayList<>();
+        private KernelBoot kernel;
+        private Firmware firmware;
+        private final List<BootDevice> bootOrder = new ArrayList<>();
+        private final List<UsbHostDevice> usbDevices = new ArrayList<>();
+        private final List<PciHostDevice> pciDevices = new ArrayList<>();
+        private final List<QmpEndpoint> qmp = new ArrayList<>();
+        private boolean rng;
+
+        private Builder(String name) { this.name = name; }
+
+        public Builder name(String v) { name = v; return this; }
+        public Builder uuid(UUID v) { uuid = v; return this; }
+        public Builder machine(MachineType v) { machine = v; return this; }
+        public Builder accelerator(Accelerator v) { accelerator = v; return this; }
+        public Builder cpu(CpuModel v) { cpu = v; return this; }
+        public Builder smp(SmpTopology v) { smp = v; return this; }
+        public Builder cpus(int n) { smp = SmpTopology.of(n); return this; }
+        public Builder memory(MemorySpec v) { memory = v; return this; }
+        public Builder memoryMiB(long mib) { memory = MemorySpec.ofMiB(mib); return this; }
+        public Builder nodefaults(boolean v) { nodefaults = v; return this; }
+        public Builder noUserConfig(boolean v) { noUserConfig = v; return this; }
+        /** {@code -sandbox on,...} seccomp filter (spawn stays allowed when a bridge NIC needs qemu-bridge-helper). */
+        public Builder sandbox(boolean v) { sandbox = v; return this; }
+        /** {@code -S}: start with vCPUs stopped (continue with QMP {@code cont}). */
+        public Builder startPaused(boolean v) { startPaused = v; return this; }
+        public Builder pidfile(Path v) { pidfile = v; return this; }
+        public Builder disk(DiskSpec v) { disks.add(v); return this; }
+        public Builder clearDisks() { disks.clear(); return this; }
+        public Builder cdrom(CdRom v) { cdroms.add(v); return this; }
+        public Builder share(NinePShare v) { shares.add(v); return this; }
+        public Builder nic(NicSpec v) { nics.add(v); return this; }
+        public Builder vnc(VncSpec v) { vnc = v; return this; }
+        public Builder serial(SerialSpec v) { serials.add(v); return this; }
+        public Builder clearSerials() { serials.clear(); return this; }
+        public Builder kernel(KernelBoot v) { kernel = v; return this; }
+        public Builder kernel(Path kernel, Path initrd, String append) { this.kernel = new KernelBoot(kernel, initrd, append); return this; }
+        public Builder firmware(Firmware v) { firmware = v; return this; }
+        public Builder bootOrder(BootDevice... v) { bootOrder.clear(); bootOrder.addAll(List.of(v)); return this; }
+        public Builder usb(UsbHostDevice v) { usbDevices.add(v); return this; }
+        public Builder pci(PciHostDevice v) { pciDevices.add(v); return this; }
+        public Builder qmp(QmpEndpoint v) { qmp.add(v); return this; }
+        public Builder clearQmp() { qmp.clear(); return this; }
+        public Builder rng(boolean v) { rng = v; return this; }
+
+        public GuestSpec build() {
+            return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
+                    startPaused, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
+                    usbDevices, pciDevices, qmp, rng);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.kvmj.core.qemu;
+
+import io.kvmj.core.model.AioMode;
+import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.model.CdRom;
+import io.kvmj.core.model.DetectZeroes;
+import io.kvmj.core.model.DiskBus;
+import io.kvmj.core.model.DiskSource;
+import io.kvmj.core.model.DiskSpec;
+import io.kvmj.core.model.InvalidSpecException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Disks as {@code -blockdev} protocol node ({@code ID-file}) + format node ({@code ID-fmt}) + {@code -device ID},
+ * plus controllers (virtio-scsi, ich9-ahci), iothreads and CD-ROMs. Validates cache/aio/O_DIRECT and duplicates.
+ */
+final class DiskRenderer implements ArgRenderer {
+    static final int AHCI_PORTS = 6;
+
+    /** Format node name of a disk, as QMP {@code query-block} reports it. */
+    static String formatNode(String diskId) { return diskId + "-fmt"; }
+
+    /** Protocol node name of a disk. */
+    static String protocolNode(String diskId) { return diskId + "-file"; }
+
+    @Override
+    public void render(RenderContext ctx) {
+        Set<String> ids = new HashSet<>();
+        Map<Path, String> writers = new HashMap<>();
+        Set<String> iothreads = new LinkedHashSet<>();
+        for (DiskSpec d : ctx.spec.disks()) {
+            if (d.iothread() != null) iothreads.add(QemuIds.check("disks[" + d.id() + "].iothread", d.iothread()));
+        }
+        for (String io : iothreads) ctx.arg("-object", QemuOpts.of("object", "iothread").add("id", io));
+
+        Set<String> scsiControllers = new HashSet<>();
+        boolean ahci = false;
+        int ahciPort = 0;
+        for (DiskSpec d : ctx.spec.disks()) {
+            String f = "disks[" + d.id() + "]";
+            validate(ctx, d, f, ids, writers);
+            blockdevs(ctx, d, f);
+            QemuOpts dev;
+            switch (d.bus()) {
+                case VIRTIO_BLK -> {
+                    dev = QemuOpts.of("device", ctx.virtio("blk")).add("id", d.id()).add("drive", formatNode(d.id()));
+                    if (d.iothread() != null) dev.add("iothread", d.iothread());
+                }
+                case VIRTIO_SCSI -> {
+                    String ctl = d.iothread() == null ? "scsi0" : "scsi-" + d.iothread();
+                    if (scsiControllers.add(ctl)) {
+                        QemuOpts c = QemuOpts.of("device", ctx.virtio("scsi")).add("id", ctl);
+                        if (d.iothread() != null) c.add("iothread", d.iothread());
+                        ctx.arg("-device", c);
+                    }
+                    dev = QemuOpts.of("device", "scsi-hd").add("id", d.id()).add("bus", ctl + ".0").add("drive", formatNode(d.id()));
+                }
+                case IDE -> dev = QemuOpts.of("device", "ide-hd").add("id", d.id()).add("drive", formatNode(d.id()));
+                case SATA -> {
+                    if (!ahci) {
+                        ctx.arg("-device", QemuOpts.of("device", "ich9-ahci").add("id", "ahci0"));
+                        ahci = true;
+                    }
+                    if (ahciPort >= AHCI_PORTS) throw new InvalidSpecException(f + ".bus", "SATA", "only " + AHCI_PORTS + " AHCI ports");
+                    dev = QemuOpts.of("device", "ide-hd").add("id", d.id()).add("bus", "ahci0." + ahciPort++).add("drive", formatNode(d.id()));
+                }
+                default -> throw new IllegalStateException(d.bus().toString());
+            }
+            dev.onOff("write-cache", d.cache().writeCache());
+            dev.add("serial", d.serial());
+            dev.add("bootindex", d.bootIndex());
+            dev.add("logical_block_size", d.logicalBlockSize());
+            dev.add("physical_block_size", d.physicalBlockSize());
+            ctx.arg("-device", dev);
+        }
+        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids);
+    }
+
+    private static void blockdevs(RenderContext ctx, DiskSpec d, String f) {
+        CacheMode c = d.cache();
+        QemuOpts proto;
+        if (d.source() instanceof DiskSource.File file) {
+            proto = QemuOpts.keys("blockdev").add("driver", "file").add("node-name", protocolNode(d.id()))
+                    .add("filename", RenderContext.absString(f + ".path", file.path())).add("aio", d.aio().qemuName());
+        } else if (d.source() instanceof DiskSource.HostDevice dev) {
+            proto = QemuOpts.keys("blockdev").add("driver", "host_device").add("node-name", protocolNode(d.id()))
+                    .add("filename", RenderContext.absString(f + ".device", dev.device())).add("aio", d.aio().qemuName());
+        } else {
+            DiskSource.Nbd nbd = (DiskSource.Nbd) d.source();
+            proto = QemuOpts.keys("blockdev").add("driver", "nbd").add("node-name", protocolNode(d.id()));
+            if (nbd.socketPath() != null) {
+                proto.add("server.type", "unix").add("server.path", RenderContext.absString(f + ".nbd.path", nbd.socketPath()));
+            } else {
+                proto.add("server.type", "inet").add("server.host", nbd.host()).add("server.port", nbd.port());
+            }
+            proto.add("export", nbd.export());
+        }
+        proto.onOff("cache.direct", c.direct()).onOff("cache.no-flush", c.noFlush());
+        if (d.readOnly()) proto.onOff("read-only", true);
+        if (d.discard()) proto.add("discard", "unmap");
+        ctx.arg("-blockdev", proto);
+
+        QemuOpts fmt = QemuOpts.keys("blockdev").add("driver", d.format().driver()).add("node-name", formatNode(d.id()))
+                .add("file", protocolNode(d.id())).onOff("cache.direct", c.direct()).onOff("cache.no-flush", c.noFlush());
+        if (d.readOnly()) fmt.onOff("read-only", true);
+        if (d.discard()) fmt.add("discard", "unmap");
+        if (d.detectZeroes() != DetectZeroes.OFF) fmt.add("detect-zeroes", d.detectZeroes().qemuName());
+        ctx.arg("-blockdev", fmt);
+    }
+
+    private static void validate(RenderContext ctx, DiskSpec d, String f, Set<String> ids, Map<Path, String> writers) {
+        QemuIds.checkNodeName(f + ".id", formatNode(d.id()));
+        QemuIds.checkNodeName(f + ".id", protocolNode(d.id()));
+        if (!ids.add(d.id())) throw new InvalidSpecException(f + ".id", d.id(), "duplicate disk id");
+        if (d.format().readOnlyOnly() && !d.readOnly()) {
+            throw new InvalidSpecException(f + ".format", d.format().driver(),
+                    "kvmj attaches " + d.format().driver() + " images read-only only; convert to qcow2/raw with qemu-img to write");
+        }
+        if (d.readOnly() && (d.bus() == DiskBus.IDE || d.bus() == DiskBus.SATA)) {
+            throw new InvalidSpecException(f + ".bus", d.bus(), "ide-hd cannot use a read-only drive; use virtio-blk or virtio-scsi");
+        }
+        if (ctx.microvm() && (d.bus() == DiskBus.IDE || d.bus() == DiskBus.SATA)) {
+            throw new InvalidSpecException(f + ".bus", d.bus(), "microvm has no IDE/AHCI; use virtio-blk or virtio-scsi");
+        }
+        if (d.iothread() != null && (d.bus() == DiskBus.IDE || d.bus() == DiskBus.SATA)) {
+            throw new InvalidSpecException(f + ".iothread", d.iothread(), "iothreads are for virtio-blk/virtio-scsi only");
+        }
+        if (d.cache() == CacheMode.UNSAFE && !d.disposable()) {
+            throw new InvalidSpecException(f + ".cache", "unsafe",
+                    "cache=unsafe ignores guest flushes and loses data on a host crash; mark the disk disposable(true) if it is scratch");
+        }
+        if (d.aio() == AioMode.NATIVE && !d.cache().direct()) {
+            throw new InvalidSpecException(f + ".aio", "native",
+                    "aio=native requires cache.direct=on (cache none or directsync), not cache " + d.cache().qemuName());
+        }
+        if (d.detectZeroes() == DetectZeroes.UNMAP && !d.discard()) {
+            throw new InvalidSpecException(f + ".detect-zeroes", "unmap", "detect-zeroes=unmap requires discard(true)");
+        }
+        if (d.serial() != null && d.serial().getBytes(StandardCharsets.UTF_8).length > 20) {
+            ctx.warn(f + ".serial", "longer than 20 bytes; virtio-blk/IDE guests see it truncated");
+        }
+        if (d.bootIndex() != null && d.bootIndex() < 0) throw new InvalidSpecException(f + ".bootindex", d.bootIndex(), "negative");
+        blockSize(f + ".logical_block_size", d.logicalBlockSize());
+        blockSize(f + ".physical_block_size", d.physicalBlockSize());
+        if (d.logicalBlockSize() != null && d.physicalBlockSize() != null && d.physicalBlockSize() < d.logicalBlockSize()) {
+            throw new InvalidSpecException(f + ".physical_block_size", d.physicalBlockSize(), "smaller than the logical block size");
+        }
+        boolean safeCache = d.cache() == CacheMode.NONE || d.cache() == CacheMode.WRITETHROUGH || d.cache() == CacheMode.DIRECTSYNC;
+        if (d.raidOrZfsInGuest() && !safeCache) {
+            ctx.warn(f + ".cache", "the guest runs RAID/ZFS on this disk: host write caching (" + d.cache().qemuName()
+                    + ") can lose acknowledged writes on power failure; use none, writethrough or directsync");
+        }
+
+        Path local = null;
+        if (d.source() instanceof DiskSource.File file) {
+            local = RenderContext.abs(f + ".path", file.path());
+            if (!Files.exists(local)) throw new InvalidSpecException(f + ".path", local, "image file does not exist");
+            if (Files.isDirectory(local)) throw new InvalidSpecException(f + ".path", local, "is a directory, not an image");
+        } else if (d.source() instanceof DiskSource.HostDevice dev) {
+            local = RenderContext.abs(f + ".device", dev.device());
+            if (!Files.exists(local)) throw new InvalidSpecException(f + ".device", local, "host block device does not exist");
+            if (!safeCache) {
+                ctx.warn(f + ".cache", "passthrough block device with host caching (" + d.cache().qemuName()
+                        + "); use none, writethrough or directsync so writes are not held in the host page cache");
+            }
+        } else if (d.aio() != AioMode.THREADS) {
+            throw new InvalidSpecException(f + ".aio", d.aio().qemuName(), "aio applies to file/host_device sources, not NBD");
+        }
+        if (local != null) {
+            if (d.cache().direct() && !ctx.host.supportsDirectIo(local)) {
+                throw new InvalidSpecException(f + ".cache", d.cache().qemuName(), "the filesystem holding " + local
+                        + " does not support O_DIRECT (e.g. tmpfs); use writeback or writethrough");
+            }
+            if (!d.readOnly()) {
+                Path key = real(local);
+                String other = writers.putIfAbsent(key, d.id());
+                if (other != null) {
+                    throw new InvalidSpecException(f + ".path", local, "already attached read-write as disk '" + other
+                            + "'; two writers corrupt the image (attach one read-only)");
+                }
+            }
+        }
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    private static void blockSize(String f, Integer v) {
+        if (v == null) return;
+        if (v < 512 || v > 32768 || Integer.bitCount(v) != 1) throw new InvalidSpecException(f, v, "must be a power of two 512..32768");
+    }
+
+    private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids) {
+        String f = "cdroms[" + c.id() + "]";
+        ctx.requireNotMicrovm(f, "ide-cd");
+        QemuIds.checkNodeName(f + ".id", formatNode(c.id()));
+        if (!ids.add(c.id())) throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");
+        Path iso = RenderContext.abs(f + ".iso", c.iso());
+        if (!Files.isRegularFile(iso)) throw new InvalidSpecException(f + ".iso", iso, "ISO image does not exist");
+        ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "file").add("node-name", protocolNode(c.id()))
+                .add("filename", iso.toString()).onOff("read-only", true));
+        ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "raw").add("node-name", formatNode(c.id()))
+                .add("file", protocolNode(c.id())).onOff("read-only", true));
+        ctx.arg("-device", QemuOpts.of("device", "ide-cd").add("id", c.id()).add("drive", formatNode(c.id())).add("bootindex", c.bootIndex()));
+    }
+}

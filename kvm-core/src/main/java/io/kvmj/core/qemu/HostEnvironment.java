@@ -1,0 +1,96 @@
+package io.kvmj.core.qemu;
+
+import com.sun.nio.file.ExtendedOpenOption;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What the renderer asks the host: O_DIRECT support of a file's filesystem (probed by really opening it),
+ * free hugepages and PCI/IOMMU state. {@code /sys} and {@code /proc} are read below a root directory so tests can
+ * use a fake tree ({@link #rootedAt(Path)}).
+ */
+public class HostEnvironment {
+    private final Path root;
+
+    protected HostEnvironment(Path root) { this.root = root; }
+
+    /** The real host ({@code /}). */
+    public static HostEnvironment system() { return new HostEnvironment(Path.of("/")); }
+
+    /** Reads {@code sys/...} and {@code proc/...} below {@code root}; O_DIRECT is still probed on the real file. */
+    public static HostEnvironment rootedAt(Path root) { return new HostEnvironment(root); }
+
+    public Path root() { return root; }
+
+    /**
+     * True when {@code path} (an existing file, or a directory in which a probe file is created and removed) can be
+     * opened with O_DIRECT. tmpfs, for example, refuses it with EINVAL.
+     */
+    public boolean supportsDirectIo(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                Path probe = Files.createTempFile(path, ".kvmj-odirect", ".probe");
+                try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+                    return ch.isOpen();
+                } finally {
+                    Files.deleteIfExists(probe);
+                }
+            }
+            OpenOption[] opts = {StandardOpenOption.READ, ExtendedOpenOption.DIRECT};
+            try (FileChannel ch = FileChannel.open(path, opts)) {
+                return ch.isOpen();
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Free hugepages of the given size, from {@code sys/kernel/mm/hugepages/hugepages-NkB/free_hugepages}; empty if the size does not exist. */
+    public OptionalLong freeHugepages(long pageSizeKiB) {
+        Path f = root.resolve("sys/kernel/mm/hugepages/hugepages-" + pageSizeKiB + "kB/free_hugepages");
+        try {
+            return OptionalLong.of(Long.parseLong(Files.readString(f).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Default hugepage size in KiB from {@code proc/meminfo} ({@code Hugepagesize}), 2048 if unknown. */
+    public long defaultHugepageSizeKiB() {
+        try {
+            List<String> lines = Files.readAllLines(root.resolve("proc/meminfo"));
+            for (String l : lines) {
+                if (l.startsWith("Hugepagesize:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through
+        }
+        return 2048;
+    }
+
+    /** {@code sys/bus/pci/devices/BDF}. */
+    public Path pciDevice(String bdf) { return root.resolve("sys/bus/pci/devices").resolve(bdf); }
+
+    /** Name of the driver bound to a PCI function (target of the {@code driver} symlink), if any. */
+    public Optional<String> pciDriver(String bdf) {
+        Path link = pciDevice(bdf).resolve("driver");
+        try {
+            if (Files.isSymbolicLink(link)) return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
+            if (Files.exists(link)) return Optional.of(link.toRealPath().getFileName().toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** True when the PCI function has an {@code iommu_group} entry. */
+    public boolean hasIommuGroup(String bdf) { return Files.exists(pciDevice(bdf).resolve("iommu_group"), java.nio.file.LinkOption.NOFOLLOW_LINKS); }
+}

@@ -1,0 +1,130 @@
+package io.kvmj.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands in flight, keyed by their unique id: replies are routed by id (in any order), a reply with an unknown
+ * id is logged and dropped, a late reply after a timeout is dropped quietly, and on disconnect every entry fails.
+ * Each entry is removed exactly once (whoever removes it completes it), so completion races are harmless.
+ */
+final class PendingTable {
+    private static final Logger LOG = LoggerFactory.getLogger(PendingTable.class);
+    private static final int MAX_REMEMBERED_TIMEOUTS = 10_000;
+
+    private final ConcurrentHashMap<String, PendingCommand> map = new ConcurrentHashMap<>();
+    private final Set<String> timedOut = ConcurrentHashMap.newKeySet();
+    private final AtomicLong unknown = new AtomicLong();
+    private final Executor completion;
+    private final String label;
+
+    PendingTable(String label, Executor completion) {
+        this.label = label;
+        this.completion = completion;
+    }
+
+    void put(PendingCommand p) {
+        map.put(p.id, p);
+    }
+
+    int size() {
+        return map.size();
+    }
+
+    long unknownReplies() {
+        return unknown.get();
+    }
+
+    /** I/O thread: a message with {@code return} or {@code error}. */
+    void route(JsonNode msg) {
+        JsonNode idNode = msg.get("id");
+        if (idNode == null) {
+            unknown.incrementAndGet();
+            LOG.warn("[{}] reply without id dropped: {}", label, QmpGreeting.abbreviate(msg));
+            return;
+        }
+        String id = idNode.asText();
+        PendingCommand p = map.remove(id);
+        if (p == null) {
+            if (timedOut.remove(id)) {
+                LOG.debug("[{}] late reply for timed-out command id {} dropped", label, id);
+            } else {
+                unknown.incrementAndGet();
+                LOG.warn("[{}] reply with unknown id {} dropped", label, idNode);
+            }
+            return;
+        }
+        p.cancelTimer();
+        JsonNode err = msg.get("error");
+        if (err != null) {
+            fail(p, new QmpErrorException(err.path("class").asText("GenericError"), err.path("desc").asText(""),
+                    p.command, p.arguments));
+        } else {
+            complete(p, msg.get("return"));
+        }
+    }
+
+    /** Timer on the I/O thread. */
+    void timeout(String id) {
+        PendingCommand p = map.remove(id);
+        if (p == null) {
+            return;
+        }
+        if (timedOut.size() >= MAX_REMEMBERED_TIMEOUTS) {
+            timedOut.clear();
+        }
+        timedOut.add(id);
+        LOG.debug("[{}] {} (id {}) timed out after {}", label, p.command, id, p.timeout);
+        fail(p, new QmpTimeoutException(p.command + " got no reply", p.timeout));
+    }
+
+    /** QEMU's COMMAND_DROPPED event (queue full, old QEMU with oob). */
+    void dropped(String id, String reason) {
+        PendingCommand p = id == null ? null : map.remove(id);
+        if (p != null) {
+            p.cancelTimer();
+            fail(p, new QmpException(p.command + ": QEMU dropped the command (" + reason + ")"));
+        }
+    }
+
+    /** Connection gone or write failed: fails the entry; a {@code quit} counts as done. */
+    void disconnect(String id, Throwable cause, String why) {
+        PendingCommand p = map.remove(id);
+        if (p == null) {
+            return;
+        }
+        p.cancelTimer();
+        if (p.quit) {
+            complete(p, QmpJson.object());
+        } else {
+            fail(p, new QmpDisconnectedException(why, p.command, cause));
+        }
+    }
+
+    void disconnectAll(Throwable cause, String why) {
+        for (String id : map.keySet()) {
+            disconnect(id, cause, why);
+        }
+    }
+
+    private void complete(PendingCommand p, JsonNode value) {
+        if (p.direct) {
+            p.future.complete(value);
+        } else {
+            Futures.completeAsync(completion, p.future, value);
+        }
+    }
+
+    private void fail(PendingCommand p, Throwable t) {
+        if (p.direct) {
+            p.future.completeExceptionally(t);
+        } else {
+            Futures.failAsync(completion, p.future, t);
+        }
+    }
+}
