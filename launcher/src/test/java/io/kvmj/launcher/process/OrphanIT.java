@@ -5,23 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.launcher.testutil.Requirements;
+import io.kvmj.launcher.testutil.TestRuntime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A JVM that launched QEMU is SIGKILLed: its QEMU must be gone within 2 s (parent-death signal). */
+/**
+ * A JVM that launched a guest through the Launcher is SIGKILLed: its QEMU must be gone within 2 s (parent-death
+ * signal), and the stale runtime directory is cleaned by discovery.
+ */
 class OrphanIT {
     @Test
     void qemuDiesWithSigkilledJvm() throws Exception {
         Path qemu = Requirements.qemu();
+        Path runtime = TestRuntime.use();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                OrphanChild.class.getName(), qemu.toString()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(java.toString(), "-Dkvmj.runtime.dir=" + runtime, "-cp",
+                System.getProperty("java.class.path"), OrphanChild.class.getName(), qemu.toString(), "it-orphan")
+                .redirectErrorStream(true).start();
         long qemuPid = -1;
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -52,6 +60,10 @@ class OrphanIT {
                 Thread.sleep(20);
             }
             assertFalse(Requirements.alive(qemuPid), "QEMU pid " + qemuPid + " survived its SIGKILLed JVM");
+            // the dead guest's runtime directory is stale: discovery removes it
+            assertTrue(Files.isDirectory(runtime.resolve("it-orphan")));
+            assertTrue(GuestRegistry.find("it-orphan").isEmpty());
+            assertFalse(Files.exists(runtime.resolve("it-orphan")), "stale runtime directory cleaned");
         } finally {
             child.destroyForcibly();
             if (qemuPid > 0) {
