@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         picocli.AutoComplete.GenerateCompletion.class,
         CheckCommand.class,
         DemoCommand.class,
+        ImgCommand.class,
         RunCommand.class,
         ListCommand.class,
         StopCommand.class,

@@ -1,0 +1,90 @@
+package io.kvmj.launcher.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.qmp.EventWaiter;
+import io.kvmj.qmp.QmpErrorException;
+import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.JobComplete;
+import io.kvmj.qmp.command.JobDismiss;
+import io.kvmj.qmp.command.QueryJobs;
+import io.kvmj.qmp.model.JobInfo;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one QEMU job to its end: arms a wait for the job's {@code JOB_STATUS_CHANGE} to {@code concluded}
+ * before starting it, polls {@code query-jobs} for progress, sends {@code job-complete} when the job is
+ * {@code ready} (mirror/active commit), then reads the final error and {@code job-dismiss}es the job.
+ * Jobs must be started with {@code auto-dismiss: false} so the error can be read after the end.
+ */
+final class BlockJobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BlockJobRunner.class);
+    private static final long POLL_MS = 100;
+
+    private final QmpMonitor qmp;
+
+    BlockJobRunner(QmpMonitor qmp) {
+        this.qmp = qmp;
+    }
+
+    /** Starts {@code command} (which must create job {@code jobId}) and waits until the job is gone. */
+    void run(String operation, String jobId, String command, JsonNode arguments, JobProgressListener listener,
+             Duration timeout) {
+        EventWaiter concluded = qmp.awaitEvent("JOB_STATUS_CHANGE",
+            e -> jobId.equals(e.dataText("id")) && "concluded".equals(e.dataText("status")), timeout);
+        try {
+            qmp.call(command, arguments);
+        } catch (QmpErrorException e) {
+            concluded.close();
+            throw new BlockJobException(operation, jobId, e.description(), e);
+        }
+        boolean completeSent = false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobInfo last = null;
+        while (true) {
+            Optional<JobInfo> info = find(jobId);
+            if (info.isPresent()) {
+                last = info.get();
+                listener.progress(new JobProgress(jobId, last.type(), last.status(), last.currentProgress(),
+                    last.totalProgress()));
+                if ("ready".equals(last.status()) && !completeSent) {
+                    LOG.debug("job {} ready, completing", jobId);
+                    qmp.call(new JobComplete(jobId));
+                    completeSent = true;
+                }
+                if ("concluded".equals(last.status())) {
+                    break;
+                }
+            } else if (last != null) {
+                throw new BlockJobException(operation, jobId, "job vanished before it concluded (auto-dismiss?)", null);
+            }
+            try {
+                concluded.future().get(POLL_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException poll) {
+                if (System.nanoTime() > deadline) {
+                    throw new BlockJobException(operation, jobId, "not finished within " + timeout
+                        + " (last status " + (last == null ? "unknown" : last.status()) + ")", null);
+                }
+            } catch (ExecutionException e) {
+                throw new BlockJobException(operation, jobId, "no end of job seen: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BlockJobException(operation, jobId, "interrupted", e);
+            }
+        }
+        qmp.call(new JobDismiss(jobId));
+        listener.progress(new JobProgress(jobId, last.type(), "null", last.currentProgress(), last.totalProgress()));
+        if (last.error() != null) {
+            throw new BlockJobException(operation, jobId, last.error(), null);
+        }
+    }
+
+    private Optional<JobInfo> find(String jobId) {
+        return qmp.call(new QueryJobs()).stream().filter(j -> jobId.equals(j.id())).findFirst();
+    }
+}

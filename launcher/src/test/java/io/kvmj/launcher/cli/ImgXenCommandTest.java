@@ -1,0 +1,55 @@
+package io.kvmj.launcher.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ImgXenCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void configFileToJson() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("web.cfg"), "name = 'web'\nmemory = 512\n"
+            + "disk = [ 'phy:/dev/vg/web,xvda,w',\n        'tap:aio:/srv/xen/swap.img,xvdb,w' ]\nvif = [ '' ]\n");
+        Run r = run("img", "xen", "--json", "--config", cfg.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals(2, doc.get("xen").size());
+        assertEquals("/dev/vg/web", doc.at("/xen/0/source").asText());
+        assertEquals("BLOCK_DEVICE", doc.at("/xen/0/kind").asText());
+        assertEquals(2, doc.get("disks").size());
+        assertEquals("NONE", doc.at("/disks/0/cache").asText());
+    }
+
+    @Test
+    void textOutputAndErrors() {
+        Run ok = run("img", "xen", "--disk", "disk = ['file:/srv/a.img,hda,r']");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("file /srv/a.img") && ok.out().contains("read-only"), ok.out());
+        Run bad = run("img", "xen", "--disk", "disk = ['cow:/mnt/rootfs.img,sda1,w']");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("'cow:'"), bad.err());
+        assertEquals(2, run("img", "xen").exit());
+    }
+}
