@@ -37,7 +37,9 @@ class QemuProcessIT {
             assertTrue(p.isAlive());
             assertTrue(p.terminate(Duration.ofSeconds(10)));
             assertFalse(p.isAlive());
-            assertTrue(Files.readString(p.logFile()).contains("terminating on signal 15"), p.stderrTail());
+            // 0 when QEMU's handler ran ("terminating on signal 15"), 143 when SIGTERM came before it was installed
+            int code = p.exitCode().getAsInt();
+            assertTrue(code == 0 || code == 143, "exit " + code + ": " + p.stderrTail());
         } finally {
             p.kill(Duration.ofSeconds(5));
         }
