@@ -73,16 +73,21 @@ final class ShutdownSequence {
                 LOG.debug("{}: system_powerdown failed: {}", name, e.toString());
             }
         }
-        boolean poweredOff = isGuestShutdown(shutdownReason.get());
-        if (qmpUsable && qmp.isOpen()) {
+        boolean quitSent = false;
+        if (qmpUsable && qmp.isOpen() && target.isAlive()) {
             try {
                 qmp.execute("quit", null, STEP);
+                quitSent = true;
             } catch (RuntimeException e) {
                 LOG.debug("{}: quit failed: {}", name, e.toString());
             }
             if (target.awaitExit(STEP)) {
-                return result(poweredOff ? HowEnded.POWERED_OFF : HowEnded.QUIT, target, shutdownReason, t0);
+                return result(ownEnd(shutdownReason, true), target, shutdownReason, t0);
             }
+        }
+        // QEMU may have exited on its own meanwhile (guest powered off while QMP was closing): do not blame a signal
+        if (target.awaitExit(Duration.ofMillis(200))) {
+            return result(ownEnd(shutdownReason, quitSent), target, shutdownReason, t0);
         }
         LOG.info("{}: QEMU still running, sending SIGTERM", name);
         target.sigterm();
@@ -95,6 +100,13 @@ final class ShutdownSequence {
             return result(HowEnded.KILLED, target, shutdownReason, t0);
         }
         return result(HowEnded.STILL_RUNNING, target, shutdownReason, t0);
+    }
+
+    private static HowEnded ownEnd(Supplier<String> reason, boolean quitSent) {
+        if (isGuestShutdown(reason.get())) {
+            return HowEnded.POWERED_OFF;
+        }
+        return quitSent ? HowEnded.QUIT : HowEnded.EXITED;
     }
 
     /** SIGKILL at once, bounded wait. */
