@@ -235,9 +235,7 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kvmj: guest running in the foreground; Ctrl-C shuts it down");
             err.flush();
         }
-        if (console) {
-            startConsole(g);
-        }
+        Thread pump = console ? startConsole(g) : null;
         try {
             ShutdownResult r;
             while (true) {
@@ -249,6 +247,13 @@ public final class RunCommand implements Callable<Integer> {
             }
             // a shutdown in progress records its own result; wait for it (bounded by the ladder itself)
             r = g.shutdown(Duration.ZERO);
+            if (pump != null) {
+                try {
+                    pump.join(2000); // let the last console output reach the terminal
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (json) {
                 out.println(Json.pretty(Json.object().put("name", g.name()).put("how", r.how().name())
                         .put("exitCode", r.exitCode()).put("shutdownReason", r.shutdownReason())));
@@ -265,7 +270,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void startConsole(Guest g) {
+    private static Thread startConsole(Guest g) {
         Thread pump = new Thread(() -> {
             try (InputStream in = g.consoleStream()) {
                 byte[] buf = new byte[8192];
@@ -295,6 +300,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "kvmj-console-in");
         input.setDaemon(true);
         input.start();
+        return pump;
     }
 
     GuestSpec toSpec() {
