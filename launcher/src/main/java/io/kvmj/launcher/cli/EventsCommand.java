@@ -71,6 +71,8 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
                 }
             });
             qmp.closeFuture().whenComplete((v, x) -> done.countDown());
+            err.println("kvmj: streaming QMP events of " + t.label);
+            err.flush();
             if (count != null && count <= 0) {
                 return ExitCodes.OK;
             }

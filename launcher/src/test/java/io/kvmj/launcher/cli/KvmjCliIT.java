@@ -103,6 +103,31 @@ class KvmjCliIT {
             assertEquals(0, status.exit(), status.toString());
             assertEquals("prelaunch", JSON.readTree(status.out()).path("status").asText());
 
+            // events: stream while another client resumes the guest
+            Process events = start("events", "cli-it", "--count", "1", "--timeout", "60");
+            try {
+                java.io.BufferedReader evErr = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(events.getErrorStream(), StandardCharsets.UTF_8));
+                String ready = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return evErr.readLine();
+                    } catch (IOException e) {
+                        return null;
+                    }
+                }).get(60, TimeUnit.SECONDS);
+                assertTrue(ready != null && ready.contains("streaming QMP events"), String.valueOf(ready));
+                Result cont = kvmj("qmp", "cli-it", "cont");
+                assertEquals(0, cont.exit(), cont.toString());
+                assertTrue(events.waitFor(60, TimeUnit.SECONDS), "events --count 1 did not end");
+                assertEquals(0, events.exitValue());
+                JsonNode ev = JSON.readTree(read(events.getInputStream()).strip());
+                assertEquals("RESUME", ev.path("event").asText(), ev.toString());
+                assertTrue(ev.path("timestamp").path("seconds").asLong() > 0);
+            } finally {
+                events.destroyForcibly();
+            }
+            assertEquals("running", JSON.readTree(kvmj("qmp", "cli-it", "query-status").out()).path("status").asText());
+
             Result bad = kvmj("qmp", "cli-it", "no-such-command");
             assertEquals(1, bad.exit(), bad.toString());
             assertTrue(bad.err().contains("CommandNotFound"), bad.toString());
