@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class QmpFramingTest {
     private final IoResources io = IoResources.create("framing-test");
-    private final List<QmpEvent> events = new ArrayList<>();
+    private final List<QmpEvent> events = Collections.synchronizedList(new ArrayList<>()); // added from the dispatch thread
 
     @AfterEach
     void release() {
@@ -108,7 +109,11 @@ class QmpFramingTest {
             assertEquals("\u00e9\u20ac", f.get().path("u").asText(), "multi-byte UTF-8 split at " + cut);
             feed(s.ch, "{\"event\": \"TICK\", \"data\": {\"k\": " + k + "}}\n");
         }
-        assertEquals(template.length() + 7, events.stream().filter(e -> e.name().equals("TICK")).count());
+        // listeners run on the dispatch thread: wait (bounded) until it has delivered them, then read under the lock
+        awaitEvents(template.length() + 7);
+        synchronized (events) {
+            assertEquals(template.length() + 7, events.stream().filter(e -> e.name().equals("TICK")).count());
+        }
     }
 
     @Test
