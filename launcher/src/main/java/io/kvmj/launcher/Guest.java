@@ -4,6 +4,8 @@ import io.kvmj.launcher.process.OrphanProtection;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.qmp.EventWaiter;
+import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
@@ -12,6 +14,10 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -38,6 +44,7 @@ public final class Guest implements AutoCloseable {
     private final ConsoleLog console;
     private final Object shutdownLock = new Object();
     private volatile String shutdownReason;
+    private final EventWaiter shutdownWaiter;
     private volatile boolean paused;
     private volatile boolean stopRequested;
     private volatile ShutdownResult result;
@@ -55,10 +62,10 @@ public final class Guest implements AutoCloseable {
         this.options = options;
         this.paused = initiallyPaused;
         this.console = new ConsoleLog(dir.consoleLog(), process::isAlive);
-        qmp.subscribe("SHUTDOWN", e -> {
-            String r = e.dataText("reason");
-            shutdownReason = r == null ? "unknown" : r;
-        });
+        // A waiter, not a listener: waiters are matched on the QMP I/O thread in stream order, so once QEMU has
+        // exited and the stream reached EOF the SHUTDOWN event (sent just before exit) cannot still be queued.
+        this.shutdownWaiter = qmp.awaitEvent("SHUTDOWN", e -> true, Duration.ofDays(3650));
+        shutdownWaiter.future().thenAccept(e -> shutdownReason = reasonOf(e));
         qmp.subscribe("STOP", e -> paused = true);
         qmp.subscribe("RESUME", e -> paused = false);
     }
@@ -198,7 +205,7 @@ public final class Guest implements AutoCloseable {
         synchronized (shutdownLock) {
             if (result == null) {
                 stopRequested = true;
-                ShutdownResult r = process.isAlive() ? ShutdownSequence.kill(target(), () -> shutdownReason)
+                ShutdownResult r = process.isAlive() ? ShutdownSequence.kill(target(), this::shutdownReason)
                         : endedByItself();
                 finish(r);
             }
@@ -218,7 +225,7 @@ public final class Guest implements AutoCloseable {
                     finish(endedByItself());
                 } else {
                     stopRequested = true;
-                    finish(ShutdownSequence.run(name, qmp, target(), () -> shutdownReason, timeout, force));
+                    finish(ShutdownSequence.run(name, qmp, target(), this::shutdownReason, timeout, force));
                 }
             }
             return result;
@@ -298,17 +305,42 @@ public final class Guest implements AutoCloseable {
         }
     }
 
+    private static String reasonOf(QmpEvent e) {
+        String r = e.dataText("reason");
+        return r == null ? "unknown" : r;
+    }
+
+    /**
+     * The reason of QEMU's SHUTDOWN event, or null. Once QEMU has exited this waits (at most 2 s) until the QMP
+     * stream has been read to its end, so an event QEMU sent just before exiting is never missed.
+     */
+    private String shutdownReason() {
+        String r = shutdownReason;
+        if (r == null && !process.isAlive()) {
+            try {
+                r = reasonOf(shutdownWaiter.future().get(2, TimeUnit.SECONDS));
+            } catch (ExecutionException | TimeoutException | CancellationException e) {
+                return shutdownReason; // QEMU ended without a SHUTDOWN event (killed, crashed)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return shutdownReason;
+            }
+        }
+        return r;
+    }
+
     private ShutdownResult endedByItself() {
         Integer code = process.exitCode().isPresent() ? process.exitCode().getAsInt() : null;
+        String reason = shutdownReason();
         HowEnded how;
-        if (ShutdownSequence.isGuestShutdown(shutdownReason) && (code == null || code == 0)) {
+        if (ShutdownSequence.isGuestShutdown(reason) && (code == null || code == 0)) {
             how = HowEnded.POWERED_OFF;
         } else if (code != null && code == 0) {
             how = HowEnded.EXITED;
         } else {
             how = HowEnded.CRASHED;
         }
-        return new ShutdownResult(how, code, shutdownReason, Duration.ZERO);
+        return new ShutdownResult(how, code, reason, Duration.ZERO);
     }
 
     private ShutdownSequence.Target target() {

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvmj.launcher.testutil.Requirements;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,19 +160,28 @@ class KvmjCliIT {
     void foregroundRunShutsDownOnCtrlC() throws Exception {
         Process p = start("run", "--name", "cli-fg", "--paused", "--memory", "64", "--accel", "tcg");
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        StringBuffer errText = new StringBuffer();
+        CountDownLatch up = new CountDownLatch(1);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            // stderr line by line: the CLI says when the guest is up (QMP negotiated, Ctrl-C handler installed)
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    errText.append(line).append('\n');
+                    if (line.contains("Ctrl-C shuts it down")) {
+                        up.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                // stream closed with the process
+            }
+            return errText.toString();
+        });
         long qemuPid = -1;
         try {
             Path pidfile = runtime.resolve("cli-fg").resolve("qemu.pid");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline && !(Files.isRegularFile(runtime.resolve("cli-fg/guest.properties"))
-                    && Files.readString(runtime.resolve("cli-fg/guest.properties")).contains("orphanProtection"))) {
-                Thread.sleep(50);
-            }
-            assertTrue(Files.isRegularFile(pidfile), "guest did not come up: " + err.getNow(""));
+            assertTrue(up.await(60, TimeUnit.SECONDS), "guest did not come up: " + errText);
+            assertTrue(Files.isRegularFile(pidfile), "no QEMU pidfile once the guest is up: " + errText);
             qemuPid = Long.parseLong(Files.readString(pidfile).strip());
-            // let QMP negotiation finish, then press Ctrl-C
-            Thread.sleep(1000);
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "run did not end after SIGINT");
             String e = err.get(10, TimeUnit.SECONDS);
