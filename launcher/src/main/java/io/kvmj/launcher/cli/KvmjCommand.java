@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
         CheckCommand.class,
         DemoCommand.class,
         ImgCommand.class,
+        RunCommand.class,
+        ListCommand.class,
+        StopCommand.class,
+        ConsoleCommand.class,
+        QmpCliCommand.class,
+        EventsCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * QEMU argv for a {@link PreparedDemo}: no default devices, serial console on stdio, virtio-blk scratch disk,
- * virtio-9p share, {@code -no-reboot} so the guest's poweroff (or a panic) ends QEMU. Will be replaced by the
+ * QEMU argv for a {@link PreparedDemo}: no default devices (the launcher adds the serial console), virtio-blk
+ * scratch disk, virtio-9p share, {@code -no-reboot} so the guest's poweroff (or a panic) ends QEMU. Will be replaced by the
  * guest model's renderer ({@code io.kvmj.core.model.GuestSpec}).
  */
 public final class DemoQemuArgs {
@@ -20,7 +20,7 @@ public final class DemoQemuArgs {
             QEMU, "-nodefaults", "-no-user-config", "-no-reboot",
             "-machine", "pc", "-accel", d.accelerator().accelerator(), "-cpu", d.accelerator().cpuModel(),
             "-smp", "1", "-m", "256M",
-            "-display", "none", "-monitor", "none", "-serial", "stdio",
+            "-display", "none", "-monitor", "none",
             "-kernel", d.kernel().kernel().toString(),
             "-initrd", d.initrd().toString(),
             "-append", d.kernelCmdline(),

@@ -1,5 +1,11 @@
 package io.kvmj.launcher.demo;
 
+import io.kvmj.launcher.Guest;
+import io.kvmj.launcher.LaunchException;
+import io.kvmj.launcher.LaunchOptions;
+import io.kvmj.launcher.Launcher;
+import io.kvmj.launcher.ShutdownResult;
+import io.kvmj.launcher.process.ShellQuote;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -12,14 +18,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * Runs QEMU for the demo guest and collects its serial console (QEMU's stdout), with a bounded timeout and
- * QEMU always destroyed on the way out. The only place the demo spawns QEMU: it will be replaced by the
- * launcher API ({@code Launcher.launch(GuestSpec)}).
+ * Runs the demo guest through the launcher API ({@link Launcher}): a uniquely named guest with its runtime
+ * directory, kvmj's serial console (read from the QEMU-written console log), no orphan QEMU (parent-death signal),
+ * and a bounded wait. Console lines are collected with their time since launch and mirrored to the demo's
+ * console.log. QEMU is always gone when {@link #run} returns.
  */
 final class QemuDemoProcess {
     /**
@@ -33,61 +40,52 @@ final class QemuDemoProcess {
      */
     record Outcome(List<ConsoleLine> lines, Integer exitCode, boolean timedOut, String stderr, long elapsedMillis) {}
 
-    /** How long QEMU may take to exit after the guest's done marker before it is killed. */
+    /** How long QEMU may take to exit after the guest's done marker before it is stopped. */
     static final Duration AFTER_DONE = Duration.ofSeconds(30);
 
     private QemuDemoProcess() {}
 
+    /**
+     * Launches {@code argv} (binary first, without a serial console option: the launcher provides it) and waits
+     * until QEMU exits, at most {@code timeout}.
+     */
     static Outcome run(List<String> argv, Path consoleLog, Duration timeout, Consumer<String> echo) {
-        ProcessBuilder pb = new ProcessBuilder(argv);
         long t0 = System.nanoTime();
-        Process p;
+        String name = "kvmj-demo-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+        Launcher launcher = Launcher.create(LaunchOptions.defaults().withQemuBinary(argv.get(0))
+                .withShutdownTimeout(Duration.ofSeconds(5)));
+        Guest guest;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new DemoException("cannot start QEMU: " + e.getMessage() + "\n  argv: " + shellQuoted(argv), e);
+            guest = launcher.launchArgv(name, argv.subList(1, argv.size()));
+        } catch (LaunchException e) {
+            throw new DemoException((e.exitCode().isPresent()
+                    ? "QEMU exited with code " + e.exitCode().getAsInt() + " before the guest started."
+                    : "QEMU could not be launched.")
+                    + "\n  stderr: " + (e.stderrTail().isBlank() ? "(empty)" : e.stderrTail().strip())
+                    + "\n  argv: " + (e.argv().isEmpty() ? shellQuoted(argv) : e.commandLine()), e);
         }
         List<ConsoleLine> lines = Collections.synchronizedList(new ArrayList<>());
-        try {
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            Thread reader = new Thread(() -> readConsole(p.getInputStream(), consoleLog, t0, lines, echo),
+        try (guest) {
+            Thread reader = new Thread(() -> readConsole(guest.consoleStream(), consoleLog, t0, lines, echo),
                 "kvmj-demo-console");
             reader.setDaemon(true);
             reader.start();
-            boolean exited = waitForExit(p, lines, timeout);
-            if (!exited) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
+            Optional<ShutdownResult> ended = waitForExit(guest, lines, timeout);
+            boolean timedOut = ended.isEmpty();
+            ShutdownResult r = ended.orElseGet(guest::kill);
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DemoException("interrupted while the demo guest was running", e);
             }
-            reader.join(5_000);
             long elapsed = (System.nanoTime() - t0) / 1_000_000;
-            String stderr = err.getNow("");
-            if (exited) {
-                stderr = err.get(5, TimeUnit.SECONDS);
-            }
-            Integer code = exited ? p.exitValue() : null;
             List<ConsoleLine> copy;
             synchronized (lines) {
                 copy = List.copyOf(lines);
             }
-            if (exited && code != 0 && copy.stream().noneMatch(l -> l.text().contains(Marker.PREFIX))) {
-                throw new DemoException("QEMU exited with code " + code + " before the guest started."
-                    + "\n  stderr: " + (stderr.isBlank() ? "(empty)" : stderr.strip())
-                    + "\n  argv: " + shellQuoted(argv));
-            }
-            return new Outcome(copy, code, !exited, stderr, elapsed);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DemoException("interrupted while the demo guest was running", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new DemoException("could not read QEMU's stderr: " + e, e);
-        } finally {
-            p.destroyForcibly();
-            try {
-                p.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            return new Outcome(copy, timedOut ? null : r.exitCode(), timedOut, guest.stderrTail(), elapsed);
         }
     }
 
@@ -95,13 +93,13 @@ final class QemuDemoProcess {
      * Waits for QEMU to exit, at most {@code timeout}, and at most {@link #AFTER_DONE} once the guest printed its
      * done marker (a guest whose poweroff fails should not hold the caller for the whole timeout).
      */
-    private static boolean waitForExit(Process p, List<ConsoleLine> lines, Duration timeout)
-            throws InterruptedException {
+    private static Optional<ShutdownResult> waitForExit(Guest guest, List<ConsoleLine> lines, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long doneSeen = 0;
         while (System.nanoTime() < deadline) {
-            if (p.waitFor(200, TimeUnit.MILLISECONDS)) {
-                return true;
+            Optional<ShutdownResult> r = guest.awaitExit(Duration.ofMillis(200));
+            if (r.isPresent()) {
+                return r;
             }
             if (doneSeen == 0) {
                 synchronized (lines) {
@@ -110,10 +108,10 @@ final class QemuDemoProcess {
                     }
                 }
             } else if (System.nanoTime() - doneSeen > AFTER_DONE.toNanos()) {
-                return false;
+                return Optional.empty();
             }
         }
-        return p.waitFor(0, TimeUnit.MILLISECONDS);
+        return guest.awaitExit(Duration.ZERO);
     }
 
     private static void readConsole(InputStream in, Path log, long t0, List<ConsoleLine> lines,
@@ -138,21 +136,6 @@ final class QemuDemoProcess {
 
     /** argv as a copy-pasteable shell command line. */
     static String shellQuoted(List<String> argv) {
-        StringBuilder sb = new StringBuilder();
-        for (String a : argv) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            sb.append(a.matches("[A-Za-z0-9_./:=,+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return sb.toString();
-    }
-
-    private static String readAll(InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return ShellQuote.join(argv);
     }
 }

@@ -1,0 +1,60 @@
+package io.kvmj.launcher;
+
+import io.kvmj.core.host.AccelRecommendation;
+import io.kvmj.core.host.HostProbe;
+import io.kvmj.core.model.Accelerator;
+import java.util.function.Supplier;
+
+/**
+ * Turns the accelerator a {@code GuestSpec} asks for into the one it runs with, before anything is spawned.
+ * {@link Accelerator#AUTO}: KVM only when the host probe says hardware virtualisation is really usable, else TCG,
+ * with the probe's reason. {@link Accelerator#KVM} on a host that cannot do it: {@link LaunchException} with the
+ * probe's reason. {@link Accelerator#TCG}: TCG.
+ */
+@FunctionalInterface
+public interface AcceleratorPolicy {
+    /**
+     * @throws LaunchException when {@code requested} cannot be honoured
+     */
+    AcceleratorChoice choose(Accelerator requested);
+
+    /** The policy backed by {@link HostProbe#probe()} (probed once, on first use, then cached). */
+    static AcceleratorPolicy probing() {
+        return fromRecommendation(new Supplier<>() {
+            private volatile AccelRecommendation cached;
+
+            @Override
+            public AccelRecommendation get() {
+                AccelRecommendation r = cached;
+                if (r == null) {
+                    r = HostProbe.probe().recommendation();
+                    cached = r;
+                }
+                return r;
+            }
+        });
+    }
+
+    /** A policy deciding from the given recommendation source (tests inject fixed recommendations). */
+    static AcceleratorPolicy fromRecommendation(Supplier<AccelRecommendation> recommendation) {
+        return requested -> {
+            switch (requested) {
+                case TCG:
+                    return new AcceleratorChoice("tcg", "TCG requested");
+                case KVM: {
+                    AccelRecommendation r = recommendation.get();
+                    if (!r.kvmUsable()) {
+                        throw new LaunchException("accelerator kvm requested, but KVM is not usable on this host: "
+                                + r.reason() + " (use --accel tcg or auto)");
+                    }
+                    return new AcceleratorChoice("kvm", "KVM requested; " + r.reason());
+                }
+                case AUTO:
+                default: {
+                    AccelRecommendation r = recommendation.get();
+                    return new AcceleratorChoice(r.kvmUsable() ? "kvm" : "tcg", "auto: " + r.reason());
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package io.kvmj.launcher;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A client connection to a guest's serial console socket (QEMU is the server; it accepts one client at a time).
+ * Output from the guest is handed to an optional consumer on a daemon reader thread (and otherwise dropped: the
+ * console log already records it), so QEMU's writes never block on us. Thread-safe.
+ */
+public final class ConsoleConnection implements AutoCloseable {
+    private final SocketChannel channel;
+    private final Thread reader;
+
+    private ConsoleConnection(SocketChannel channel, Consumer<byte[]> sink, String name) {
+        this.channel = channel;
+        this.reader = new Thread(() -> drain(sink), "kvmj-console-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /**
+     * Connects to {@code socket}, retrying while it is missing or refusing, at most {@code timeout}.
+     *
+     * @param sink receives guest output chunks, or {@code null} to drop them
+     */
+    public static ConsoleConnection connect(Path socket, Duration timeout, Consumer<byte[]> sink, String name)
+            throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        IOException last;
+        do {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                return new ConsoleConnection(ch, sink, name);
+            } catch (IOException e) {
+                ch.close();
+                last = e;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to " + socket, ie);
+            }
+        } while (System.nanoTime() < deadline);
+        throw new IOException("cannot connect to console socket " + socket + " within " + timeout.toMillis()
+                + " ms: " + last.getMessage(), last);
+    }
+
+    /** Writes {@code text} (UTF-8) to the guest's serial port. */
+    public synchronized void send(String text) throws IOException {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes raw bytes to the guest's serial port. */
+    public synchronized void send(byte[] bytes) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+
+    /** True while connected. */
+    public boolean isOpen() {
+        return channel.isOpen() && reader.isAlive();
+    }
+
+    private void drain(Consumer<byte[]> sink) {
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        try {
+            while (channel.read(buf) >= 0) {
+                buf.flip();
+                if (sink != null && buf.hasRemaining()) {
+                    byte[] chunk = new byte[buf.remaining()];
+                    buf.get(chunk);
+                    sink.accept(chunk);
+                }
+                buf.clear();
+            }
+        } catch (IOException ignored) {
+            // closed
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing
+            }
+        }
+    }
+
+    /** Waits at most {@code timeout} for the connection to end (QEMU exited or closed it). */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        reader.join(Math.max(1, timeout.toMillis()));
+        return !reader.isAlive();
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing
+        }
+    }
+}

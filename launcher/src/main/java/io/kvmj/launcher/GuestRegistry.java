@@ -1,0 +1,155 @@
+package io.kvmj.launcher;
+
+import io.kvmj.launcher.process.Pids;
+import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.qmp.QmpClient;
+import io.kvmj.qmp.QmpClientOptions;
+import io.kvmj.qmp.QmpMonitor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The current user's guests, discovered from their runtime directories (see {@link RuntimeDir#base()}), whichever
+ * process launched them. Directories whose QEMU is gone are removed when listed or looked up.
+ *
+ * <p>Stateless and thread-safe; every blocking method takes a timeout.
+ */
+public final class GuestRegistry {
+    private GuestRegistry() {}
+
+    /** All live guests, sorted by name; stale runtime directories are removed. */
+    public static List<GuestInfo> list() {
+        List<GuestInfo> out = new ArrayList<>();
+        for (RuntimeDir d : RuntimeDir.all()) {
+            if (d.isLive()) {
+                out.add(info(d));
+            } else {
+                d.delete();
+            }
+        }
+        return out;
+    }
+
+    /** The live guest named {@code name}; a stale directory of that name is removed. */
+    public static Optional<GuestInfo> find(String name) {
+        Optional<RuntimeDir> d = RuntimeDir.find(name);
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!d.get().isLive()) {
+            d.get().delete();
+            return Optional.empty();
+        }
+        return Optional.of(info(d.get()));
+    }
+
+    /** Like {@link #find} but a {@link GuestException} naming the known guests when absent. */
+    public static GuestInfo require(String name) {
+        return find(name).orElseThrow(() -> new GuestException("no running guest named '" + name + "'"
+                + known()));
+    }
+
+    /**
+     * Connects to a guest's server-mode QMP socket (bounded). The caller closes the monitor. QEMU serves one QMP
+     * client per socket at a time: while another process holds it, this times out with a clear error.
+     */
+    public static QmpMonitor connect(GuestInfo guest, Duration timeout) {
+        return QmpClient.open(guest.qmpSocket(), QmpClientOptions.builder().name("qmp-" + guest.name())
+                .connectTimeout(timeout).handshakeTimeout(timeout).build());
+    }
+
+    /**
+     * Stops a guest launched by any process: ACPI power-down bounded by {@code timeout} (skipped with
+     * {@code force}), then {@code quit}, SIGTERM, SIGKILL, 5 s each; then removes its runtime directory. The exit
+     * code is unknown (QEMU is not our child).
+     */
+    public static ShutdownResult stop(String name, Duration timeout, boolean force) {
+        GuestInfo g = require(name);
+        ProcessHandle h = ProcessHandle.of(g.pid()).orElse(null);
+        AtomicReference<String> reason = new AtomicReference<>();
+        QmpMonitor qmp = null;
+        try {
+            try {
+                qmp = connect(g, Duration.ofSeconds(5));
+                qmp.subscribe("SHUTDOWN", e -> reason.set(e.dataText("reason") == null ? "unknown" : e.dataText("reason")));
+            } catch (RuntimeException e) {
+                qmp = null; // QMP busy or broken: signals only
+            }
+            ShutdownSequence.Target target = new HandleTarget(h);
+            return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force);
+        } finally {
+            if (qmp != null) {
+                qmp.close();
+            }
+            RuntimeDir.find(name).filter(d -> !d.isLive()).ifPresent(RuntimeDir::delete);
+        }
+    }
+
+    private static String known() {
+        List<GuestInfo> all = list();
+        if (all.isEmpty()) {
+            return " (no guests are running)";
+        }
+        return " (running: " + String.join(", ", all.stream().map(GuestInfo::name).toList()) + ")";
+    }
+
+    static GuestInfo info(RuntimeDir d) {
+        Map<String, String> p = d.readInfo();
+        long pid = d.qemuPid().orElse(-1L);
+        boolean console = Boolean.parseBoolean(p.getOrDefault("console", "true"));
+        return new GuestInfo(d.name(), pid, Pids.alive(pid),
+                Boolean.parseBoolean(p.getOrDefault("detached", "false")), p.getOrDefault("accelerator", "unknown"),
+                p.getOrDefault("acceleratorReason", ""), p.getOrDefault("created", ""), d.path(), d.qmpSocket(),
+                d.eventsSocket(), console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
+    }
+
+    private record HandleTarget(ProcessHandle h) implements ShutdownSequence.Target {
+        @Override
+        public boolean isAlive() {
+            return h != null && Pids.alive(h.pid());
+        }
+
+        @Override
+        public boolean awaitExit(Duration timeout) {
+            if (h == null) {
+                return true;
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (Pids.alive(h.pid())) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return !Pids.alive(h.pid());
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void sigterm() {
+            if (h != null) {
+                h.destroy();
+            }
+        }
+
+        @Override
+        public void sigkill() {
+            if (h != null) {
+                h.destroyForcibly();
+            }
+        }
+
+        @Override
+        public Integer exitCode() {
+            return null;
+        }
+    }
+}

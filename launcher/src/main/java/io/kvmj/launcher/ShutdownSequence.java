@@ -1,0 +1,137 @@
+package io.kvmj.launcher;
+
+import io.kvmj.qmp.QmpMonitor;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The soft-then-hard shutdown ladder shared by {@link Guest} (QEMU is our child) and {@link GuestRegistry}
+ * (QEMU found through its runtime directory): ACPI {@code system_powerdown} (bounded by the caller's timeout;
+ * skipped when forced or when the vCPUs are not running), QMP {@code quit} (bounded, {@link #STEP}), SIGTERM
+ * ({@link #STEP}), SIGKILL ({@link #STEP}). The worst case is therefore {@code timeout + 3 * STEP}.
+ */
+final class ShutdownSequence {
+    /** Bound of each step after the ACPI power-down. */
+    static final Duration STEP = Duration.ofSeconds(5);
+    /** After the guest's SHUTDOWN event QEMU normally exits at once; allow this much before {@code quit}. */
+    private static final Duration AFTER_SHUTDOWN_EVENT = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
+
+    /** The QEMU process being stopped. */
+    interface Target {
+        boolean isAlive();
+
+        /** Waits at most {@code timeout}; true when exited. */
+        boolean awaitExit(Duration timeout);
+
+        void sigterm();
+
+        void sigkill();
+
+        /** Exit status when known, else null. */
+        Integer exitCode();
+    }
+
+    private ShutdownSequence() {}
+
+    /**
+     * Runs the ladder.
+     *
+     * @param qmp            monitor or {@code null} (then straight to signals)
+     * @param shutdownReason the reason of a SHUTDOWN event seen so far (null if none), updated by the caller
+     * @param timeout        bound of the ACPI step
+     * @param force          skip ACPI power-down
+     */
+    static ShutdownResult run(String name, QmpMonitor qmp, Target target, Supplier<String> shutdownReason,
+                              Duration timeout, boolean force) {
+        long t0 = System.nanoTime();
+        if (!target.isAlive()) {
+            return result(HowEnded.EXITED, target, shutdownReason, t0);
+        }
+        boolean qmpUsable = qmp != null && qmp.isOpen();
+        if (!force && qmpUsable && running(qmp)) {
+            try {
+                qmp.call("system_powerdown", null, STEP);
+                LOG.debug("{}: system_powerdown sent, waiting up to {} ms", name, timeout.toMillis());
+                long deadline = System.nanoTime() + timeout.toNanos();
+                long shutdownSeenAt = 0;
+                while (System.nanoTime() < deadline) {
+                    if (target.awaitExit(Duration.ofMillis(50))) {
+                        return result(HowEnded.POWERED_OFF, target, shutdownReason, t0);
+                    }
+                    if (shutdownReason.get() != null) {
+                        if (shutdownSeenAt == 0) {
+                            shutdownSeenAt = System.nanoTime();
+                        } else if (System.nanoTime() - shutdownSeenAt > AFTER_SHUTDOWN_EVENT.toNanos()) {
+                            break; // powered off but QEMU stays (-no-shutdown): quit it below
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{}: system_powerdown failed: {}", name, e.toString());
+            }
+        }
+        boolean quitSent = false;
+        if (qmpUsable && qmp.isOpen() && target.isAlive()) {
+            try {
+                qmp.execute("quit", null, STEP);
+                quitSent = true;
+            } catch (RuntimeException e) {
+                LOG.debug("{}: quit failed: {}", name, e.toString());
+            }
+            if (target.awaitExit(STEP)) {
+                return result(ownEnd(shutdownReason, true), target, shutdownReason, t0);
+            }
+        }
+        // QEMU may have exited on its own meanwhile (guest powered off while QMP was closing): do not blame a signal
+        if (target.awaitExit(Duration.ofMillis(200))) {
+            return result(ownEnd(shutdownReason, quitSent), target, shutdownReason, t0);
+        }
+        LOG.info("{}: QEMU still running, sending SIGTERM", name);
+        target.sigterm();
+        if (target.awaitExit(STEP)) {
+            return result(HowEnded.TERMINATED, target, shutdownReason, t0);
+        }
+        LOG.warn("{}: QEMU ignored SIGTERM, sending SIGKILL", name);
+        target.sigkill();
+        if (target.awaitExit(STEP)) {
+            return result(HowEnded.KILLED, target, shutdownReason, t0);
+        }
+        return result(HowEnded.STILL_RUNNING, target, shutdownReason, t0);
+    }
+
+    private static HowEnded ownEnd(Supplier<String> reason, boolean quitSent) {
+        if (isGuestShutdown(reason.get())) {
+            return HowEnded.POWERED_OFF;
+        }
+        return quitSent ? HowEnded.QUIT : HowEnded.EXITED;
+    }
+
+    /** SIGKILL at once, bounded wait. */
+    static ShutdownResult kill(Target target, Supplier<String> shutdownReason) {
+        long t0 = System.nanoTime();
+        if (!target.isAlive()) {
+            return result(HowEnded.EXITED, target, shutdownReason, t0);
+        }
+        target.sigkill();
+        return result(target.awaitExit(STEP) ? HowEnded.KILLED : HowEnded.STILL_RUNNING, target, shutdownReason, t0);
+    }
+
+    static boolean isGuestShutdown(String reason) {
+        return reason != null && reason.startsWith("guest-shutdown");
+    }
+
+    private static boolean running(QmpMonitor qmp) {
+        try {
+            return qmp.call("query-status", null, STEP).path("running").asBoolean(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static ShutdownResult result(HowEnded how, Target t, Supplier<String> reason, long t0) {
+        return new ShutdownResult(how, t.exitCode(), reason.get(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+}

@@ -1,0 +1,201 @@
+package io.kvmj.launcher.cli;
+
+import io.kvmj.core.model.AioMode;
+import io.kvmj.core.model.BootDevice;
+import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.model.DiskBus;
+import io.kvmj.core.model.DiskFormat;
+import io.kvmj.core.model.DiskSpec;
+import io.kvmj.core.model.NicSpec;
+import io.kvmj.core.model.NinePShare;
+import io.kvmj.core.model.PciHostDevice;
+import io.kvmj.core.model.PortForward;
+import io.kvmj.core.model.SecurityModel;
+import io.kvmj.core.model.UsbHostDevice;
+import io.kvmj.core.model.VncSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code kvmj run}'s virt-install style option strings into guest-model objects. Every error is an
+ * {@link IllegalArgumentException} naming the option and the bad part.
+ */
+public final class GuestOptionParsers {
+    static final Set<String> DISK_KEYS = Set.of("path", "format", "cache", "aio", "bus", "readonly", "serial");
+    static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
+    static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
+            "restrict");
+    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display");
+    private static final Pattern HOSTFWD = Pattern.compile("(tcp|udp):([^:]*):(\\d+)-:(\\d+)");
+    private static final Pattern USB = Pattern.compile("(?:usb:)?(?:0x)?([0-9a-fA-F]{4}):(?:0x)?([0-9a-fA-F]{4})");
+    private static final Pattern PCI = Pattern.compile("(?:pci:)?((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7])");
+
+    private GuestOptionParsers() {}
+
+    /**
+     * {@code --disk FILE} or {@code --disk path=FILE[,format=raw|qcow2][,cache=...][,aio=...][,bus=...]
+     * [,readonly=on][,serial=S]}. A missing file is an error here. Without {@code format} a qcow2 header is
+     * detected, else raw.
+     */
+    public static DiskSpec disk(String text, int index) {
+        OptionString o = OptionString.parse("--disk", text, "path", DISK_KEYS);
+        Path path = Path.of(o.require("path"));
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("--disk: no such file: " + path);
+        }
+        DiskSpec.Builder b = DiskSpec.file("disk" + index, path);
+        String fmt = o.oneOf("format", Set.of("raw", "qcow2")).orElseGet(() -> isQcow2(path) ? "qcow2" : "raw");
+        b.format(fmt.equals("qcow2") ? DiskFormat.QCOW2 : DiskFormat.RAW);
+        o.oneOf("cache", Set.of("none", "writeback", "writethrough", "directsync", "unsafe"))
+                .ifPresent(c -> b.cache(CacheMode.valueOf(c.toUpperCase(Locale.ROOT))));
+        o.oneOf("aio", Set.of("threads", "native", "io_uring"))
+                .ifPresent(a -> b.aio(AioMode.valueOf(a.toUpperCase(Locale.ROOT))));
+        o.oneOf("bus", Set.of("virtio", "scsi", "ide", "sata")).ifPresent(bus -> b.bus(switch (bus) {
+            case "scsi" -> DiskBus.VIRTIO_SCSI;
+            case "ide" -> DiskBus.IDE;
+            case "sata" -> DiskBus.SATA;
+            default -> DiskBus.VIRTIO_BLK;
+        }));
+        b.readOnly(o.flag("readonly", false));
+        o.get("serial").ifPresent(b::serial);
+        return b.build();
+    }
+
+    /** {@code --share HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|passthrough|none][,readonly=on]}. */
+    public static NinePShare share(String text) {
+        OptionString o = OptionString.parse("--share", text, "source", SHARE_KEYS);
+        Path dir = Path.of(o.require("source"));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--share: not a directory: " + dir);
+        }
+        String tag = o.require("tag");
+        SecurityModel sec = o.oneOf("security", Set.of("mapped-xattr", "mapped-file", "passthrough", "none"))
+                .map(s -> SecurityModel.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_')))
+                .orElse(SecurityModel.MAPPED_XATTR);
+        return new NinePShare(tag, dir, sec, o.flag("readonly", false), true);
+    }
+
+    /**
+     * {@code --network user[,hostfwd=tcp:ADDR:HOSTPORT-:GUESTPORT][,restrict=on][,mac=M]},
+     * {@code --network tap,ifname=TAP}, {@code --network bridge=BR} or {@code --network none} (returns null).
+     */
+    public static NicSpec network(String text, int index) {
+        OptionString o = OptionString.parse("--network", text, "type", NET_KEYS);
+        String type = o.get("type").orElse(o.get("bridge").isPresent() ? "bridge" : "user");
+        if (o.get("bridge").isPresent() && !type.equals("bridge")) {
+            type = "bridge";
+        }
+        String id = "net" + index;
+        NicSpec base;
+        switch (type) {
+            case "none":
+                return null;
+            case "user": {
+                List<PortForward> fwd = new ArrayList<>();
+                o.get("hostfwd").ifPresent(h -> {
+                    for (String f : h.split(";")) {
+                        Matcher m = HOSTFWD.matcher(f);
+                        if (!m.matches()) {
+                            throw new IllegalArgumentException("--network: hostfwd=" + f
+                                    + " is not tcp|udp:[ADDR]:HOSTPORT-:GUESTPORT");
+                        }
+                        fwd.add(new PortForward(m.group(1).equals("tcp") ? PortForward.Protocol.TCP
+                                : PortForward.Protocol.UDP, m.group(2).isEmpty() ? "127.0.0.1" : m.group(2),
+                                Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
+                    }
+                });
+                base = NicSpec.user(id);
+                return new NicSpec(id, base.kind(), base.model(), o.get("mac").orElse(null), fwd,
+                        o.flag("restrict", false), null, false, null);
+            }
+            case "tap":
+                base = NicSpec.tap(id, o.require("ifname"));
+                break;
+            case "bridge":
+                base = NicSpec.bridge(id, o.require("bridge"));
+                break;
+            default:
+                throw new IllegalArgumentException("--network: unknown type '" + type + "' (user, tap, bridge, none)");
+        }
+        String mac = o.get("mac").orElse(null);
+        return mac == null ? base : new NicSpec(id, base.kind(), base.model(), mac, base.forwards(), base.restrict(),
+                base.ifname(), base.vhost(), base.bridge());
+    }
+
+    /** {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]}. */
+    public static VncSpec graphics(String text) {
+        OptionString o = OptionString.parse("--graphics", text, "type", GRAPHICS_KEYS);
+        String type = o.get("type").orElse("vnc");
+        if (type.equals("none")) {
+            return null;
+        }
+        if (!type.equals("vnc")) {
+            throw new IllegalArgumentException("--graphics: only vnc or none are supported, not '" + type + "'");
+        }
+        int display = 0;
+        if (o.get("display").isPresent()) {
+            display = parseInt("--graphics", "display", o.require("display"));
+        } else if (o.get("port").isPresent()) {
+            int port = parseInt("--graphics", "port", o.require("port"));
+            if (port < 5900) {
+                throw new IllegalArgumentException("--graphics: port=" + port + " must be 5900 or more (VNC display "
+                        + "= port - 5900)");
+            }
+            display = port - 5900;
+        }
+        return new VncSpec(o.get("listen").orElse("127.0.0.1"), display, null);
+    }
+
+    /** {@code usb:VID:PID} (hex) or {@code pci:BDF} ({@code [DDDD:]BB:DD.F}); returns the model object. */
+    public static Object hostdev(String text) {
+        Matcher u = USB.matcher(text);
+        if (text.startsWith("usb:") && u.matches()) {
+            return UsbHostDevice.byId(Integer.parseInt(u.group(1), 16), Integer.parseInt(u.group(2), 16));
+        }
+        Matcher p = PCI.matcher(text);
+        if (p.matches()) {
+            String bdf = p.group(1);
+            return PciHostDevice.of(bdf.length() == 7 ? "0000:" + bdf : bdf);
+        }
+        if (u.matches()) {
+            return UsbHostDevice.byId(Integer.parseInt(u.group(1), 16), Integer.parseInt(u.group(2), 16));
+        }
+        throw new IllegalArgumentException("--hostdev: '" + text + "' is neither usb:VID:PID nor pci:[DDDD:]BB:DD.F");
+    }
+
+    /** {@code --boot hd,cdrom,network} (virt-install names; also c, d, n). */
+    public static BootDevice[] boot(String text) {
+        return Arrays.stream(text.split(",")).map(s -> switch (s.strip().toLowerCase(Locale.ROOT)) {
+            case "hd", "disk", "c" -> BootDevice.DISK;
+            case "cdrom", "d" -> BootDevice.CDROM;
+            case "network", "net", "n" -> BootDevice.NETWORK;
+            default -> throw new IllegalArgumentException("--boot: unknown device '" + s + "' (hd, cdrom, network)");
+        }).toArray(BootDevice[]::new);
+    }
+
+    private static int parseInt(String option, String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": " + key + "=" + v + " is not a number");
+        }
+    }
+
+    private static boolean isQcow2(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.kvmj.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.kvmj.launcher.GuestInfo;
+import io.kvmj.launcher.GuestRegistry;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kvmj list}: the current user's running guests. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List running guests (found in the runtime directories; stale ones are removed).",
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed (possibly none)", "2:internal error"})
+public final class ListCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print a JSON array.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<GuestInfo> guests = GuestRegistry.list();
+        if (json) {
+            ArrayNode a = Json.MAPPER.createArrayNode();
+            for (GuestInfo g : guests) {
+                a.add(GuestJson.of(g));
+            }
+            out.println(Json.pretty(a));
+        } else if (guests.isEmpty()) {
+            out.println("no running guests");
+        } else {
+            out.printf("%-24s %8s  %-5s  %-8s  %s%n", "NAME", "PID", "ACCEL", "MODE", "STARTED");
+            for (GuestInfo g : guests) {
+                out.printf("%-24s %8d  %-5s  %-8s  %s%n", g.name(), g.pid(), g.accelerator(),
+                        g.detached() ? "detached" : "attached", g.created());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

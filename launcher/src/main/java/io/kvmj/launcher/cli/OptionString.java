@@ -1,0 +1,133 @@
+package io.kvmj.launcher.cli;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A parsed virt-install/QEMU style option string: {@code [VALUE,]key=value,key=value...}.
+ *
+ * <p>A comma inside a value is written doubled ({@code ,,}), as in QEMU. A leading element without
+ * {@code =} is the value of the command's default key (for example {@code path} for {@code --disk}); a
+ * later element without {@code =} is a flag with value {@code on}. Keys are case-sensitive and unique.
+ */
+public final class OptionString {
+    private final String option;
+    private final Map<String, String> values;
+
+    private OptionString(String option, Map<String, String> values) {
+        this.option = option;
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /**
+     * Parses {@code text}.
+     *
+     * @param option     the option name for error messages, e.g. {@code --disk}
+     * @param defaultKey key of a leading bare value, or {@code null} if none is allowed
+     * @param allowed    the accepted keys (an unknown key is an error that lists them)
+     * @throws IllegalArgumentException on syntax errors, unknown or repeated keys
+     */
+    public static OptionString parse(String option, String text, String defaultKey, Set<String> allowed) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException(option + ": empty value");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        int i = 0;
+        int index = 0;
+        while (i <= text.length()) {
+            StringBuilder el = new StringBuilder();
+            while (i < text.length()) {
+                char c = text.charAt(i);
+                if (c == ',') {
+                    if (i + 1 < text.length() && text.charAt(i + 1) == ',') {
+                        el.append(',');
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                el.append(c);
+                i++;
+            }
+            i++; // skip the separating comma (or step past the end)
+            String e = el.toString();
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException(option + ": empty element in '" + text + "'");
+            }
+            int eq = e.indexOf('=');
+            String key;
+            String value;
+            if (eq < 0) {
+                if (index == 0 && defaultKey != null) {
+                    key = defaultKey;
+                    value = e;
+                } else {
+                    key = e;
+                    value = "on";
+                }
+            } else {
+                key = e.substring(0, eq);
+                value = e.substring(eq + 1);
+            }
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException(option + ": unknown key '" + key + "' in '" + text
+                        + "' (known: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            }
+            if (out.put(key, value) != null) {
+                throw new IllegalArgumentException(option + ": '" + key + "' given twice in '" + text + "'");
+            }
+            index++;
+        }
+        return new OptionString(option, out);
+    }
+
+    /** The value of {@code key}, if given. */
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /** The value of {@code key}; an {@link IllegalArgumentException} naming the option when missing. */
+    public String require(String key) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException(option + ": '" + key + "=' is required");
+        }
+        return v;
+    }
+
+    /** {@code on/yes/true/1} → true, {@code off/no/false/0} → false, absent → {@code dflt}. */
+    public boolean flag(String key, boolean dflt) {
+        String v = values.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "on": case "yes": case "true": case "1": return true;
+            case "off": case "no": case "false": case "0": return false;
+            default: throw new IllegalArgumentException(option + ": " + key + "=" + v + " is not on/off");
+        }
+    }
+
+    /** {@code value} checked against the allowed set, with a clear error. */
+    public Optional<String> oneOf(String key, Set<String> choices) {
+        String v = values.get(key);
+        if (v != null && !choices.contains(v)) {
+            throw new IllegalArgumentException(option + ": " + key + "=" + v + " is not one of "
+                    + String.join("|", new java.util.TreeSet<>(choices)));
+        }
+        return Optional.ofNullable(v);
+    }
+
+    /** All keys and values in the order given. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    @Override
+    public String toString() {
+        return option + values;
+    }
+}

@@ -1,0 +1,385 @@
+package io.kvmj.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.CdRom;
+import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.MachineType;
+import io.kvmj.core.model.MemoryBackend;
+import io.kvmj.core.model.MemorySpec;
+import io.kvmj.core.model.NicSpec;
+import io.kvmj.core.model.NumaNode;
+import io.kvmj.core.model.PciHostDevice;
+import io.kvmj.core.model.UsbHostDevice;
+import io.kvmj.launcher.Guest;
+import io.kvmj.launcher.LaunchException;
+import io.kvmj.launcher.LaunchOptions;
+import io.kvmj.launcher.LaunchPlan;
+import io.kvmj.launcher.Launcher;
+import io.kvmj.launcher.ShutdownResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kvmj run}: start a guest, virt-install style. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Start a QEMU guest (virt-install vocabulary).",
+            "Without --detach it runs in the foreground until the guest ends; Ctrl-C asks for a graceful "
+                + "shutdown (ACPI power-down, then quit, SIGTERM, SIGKILL). QEMU never outlives this command "
+                + "unless --detach is given."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:guest launched (--detach), plan printed (--dry-run), or guest ended gracefully",
+            "1:launch failed, or the guest ended badly (crash, killed)", "2:bad usage"})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", required = true, description = "Guest name, unique per user (letters, digits, . _ -).")
+    String name;
+
+    @Option(names = "--memory", defaultValue = "512", paramLabel = "MiB", description = "Memory in MiB (default ${DEFAULT-VALUE}).")
+    long memory;
+
+    @Option(names = "--vcpus", defaultValue = "1", description = "Number of vCPUs (default ${DEFAULT-VALUE}).")
+    int vcpus;
+
+    @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
+    String machine;
+
+    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2]"
+            + "[,cache=none|writeback|writethrough|directsync|unsafe][,aio=threads|native|io_uring]"
+            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; a comma in a value is written ',,'. Repeatable."})
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
+            + "passthrough|none][,readonly=on]: a virtio-9p share. Repeatable.")
+    List<String> shares = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "SPEC", description = "user[,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]"
+            + "[,restrict=on][,mac=M] | tap,ifname=TAP | bridge=BR | none (default: none). Repeatable.")
+    List<String> networks = new ArrayList<>();
+
+    @Option(names = "--graphics", paramLabel = "SPEC", description = "none (default) or vnc[,listen=ADDR][,port=PORT|display=N].")
+    String graphics;
+
+    @Option(names = "--kernel", description = "Direct kernel boot: kernel image.")
+    Path kernel;
+
+    @Option(names = "--initrd", description = "Initial ramdisk for --kernel.")
+    Path initrd;
+
+    @Option(names = "--append", description = "Kernel command line for --kernel.")
+    String append;
+
+    @Option(names = "--cdrom", description = "ISO image attached as a CD-ROM.")
+    Path cdrom;
+
+    @Option(names = "--boot", paramLabel = "ORDER", description = "Boot order, e.g. hd,cdrom,network.")
+    String boot;
+
+    @Option(names = "--hugepages", description = "Back guest memory with 2 MiB hugepages (memfd, hugetlb).")
+    boolean hugepages;
+
+    @Option(names = "--numa", paramLabel = "NODES", description = "Split vCPUs and memory evenly over NODES guest NUMA nodes.")
+    Integer numa;
+
+    @Option(names = "--hostdev", paramLabel = "DEV", description = "Pass a host device through: usb:VID:PID or "
+            + "pci:[DDDD:]BB:DD.F. Repeatable.")
+    List<String> hostdevs = new ArrayList<>();
+
+    @Option(names = "--accel", defaultValue = "auto", description = "kvm, tcg or auto (default: auto = KVM only when "
+            + "the host probe finds it really usable, else TCG).")
+    String accel;
+
+    @Option(names = "--paused", description = "Start with vCPUs stopped (QEMU -S); resume with 'kvmj qmp NAME cont'.")
+    boolean paused;
+
+    @Option(names = "--console", description = "Attach this terminal to the serial console (stdin is sent to the "
+            + "guest); Ctrl-C asks for a graceful shutdown.")
+    boolean console;
+
+    @Option(names = "--detach", description = "Start the guest in the background and return; it keeps running "
+            + "after this command exits (control it with list, console, qmp, stop).")
+    boolean detach;
+
+    @Option(names = "--dry-run", description = "Print the exact QEMU command line (shell-quoted) and exit.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print machine-readable JSON (launch info, or the plan with --dry-run).")
+    boolean json;
+
+    @Option(names = "--qemu", defaultValue = LaunchOptions.DEFAULT_QEMU, description = "QEMU binary (default ${DEFAULT-VALUE}).")
+    String qemu;
+
+    @Option(names = "--qemu-arg", paramLabel = "ARG", description = "Extra raw QEMU argument appended as is. Repeatable.")
+    List<String> qemuArgs = new ArrayList<>();
+
+    @Option(names = "--ready-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Bound on start-up "
+            + "until QMP is ready (default ${DEFAULT-VALUE}).")
+    long readyTimeout;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "ACPI power-down "
+            + "bound on Ctrl-C (default ${DEFAULT-VALUE}); quit, SIGTERM and SIGKILL follow, 5 s each.")
+    long shutdownTimeout;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (detach && console) {
+            err.println("kvmj run: --detach and --console exclude each other (use 'kvmj console NAME' later)");
+            return ExitCodes.USAGE;
+        }
+        GuestSpec guest;
+        try {
+            guest = toSpec();
+        } catch (IllegalArgumentException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        LaunchOptions lo = LaunchOptions.defaults().withQemuBinary(qemu).withDetached(detach)
+                .withReadyTimeout(Duration.ofSeconds(readyTimeout)).withShutdownTimeout(Duration.ofSeconds(shutdownTimeout));
+        Launcher launcher = Launcher.create(lo);
+        try {
+            if (dryRun) {
+                LaunchPlan plan = withExtraArgs(launcher.plan(guest));
+                if (json) {
+                    ObjectNode o = Json.object().put("name", plan.name());
+                    plan.argv().forEach(o.putArray("argv")::add);
+                    o.put("commandLine", plan.commandLine());
+                    o.put("accelerator", plan.accelerator().accelerator()).put("acceleratorReason", plan.accelerator().reason());
+                    plan.warnings().forEach(o.putArray("warnings")::add);
+                    out.println(Json.pretty(o));
+                } else {
+                    plan.warnings().forEach(w -> err.println("warning: " + w));
+                    out.println(plan.commandLine());
+                }
+                out.flush();
+                return ExitCodes.OK;
+            }
+            Guest g = launcher.launch(withExtraArgs(launcher.plan(guest)));
+            if (detach) {
+                printLaunched(g, out);
+                g.release();
+                return ExitCodes.OK;
+            }
+            return foreground(g, out, err);
+        } catch (LaunchException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private LaunchPlan withExtraArgs(LaunchPlan plan) {
+        if (qemuArgs.isEmpty()) {
+            return plan;
+        }
+        List<String> argv = new ArrayList<>(plan.argv());
+        argv.addAll(qemuArgs);
+        List<String> guestArgs = new ArrayList<>(plan.guestArgs());
+        guestArgs.addAll(qemuArgs);
+        return new LaunchPlan(plan.name(), argv, guestArgs, plan.accelerator(), plan.warnings());
+    }
+
+    private void printLaunched(Guest g, PrintWriter out) {
+        if (json) {
+            ObjectNode o = Json.object().put("name", g.name()).put("pid", g.pid())
+                    .put("accelerator", g.accelerator().accelerator()).put("acceleratorReason", g.accelerator().reason())
+                    .put("runtimeDir", g.runtimeDir().path().toString())
+                    .put("qmpSocket", g.runtimeDir().qmpSocket().toString())
+                    .put("consoleSocket", g.runtimeDir().consoleSocket().toString())
+                    .put("consoleLog", g.runtimeDir().consoleLog().toString())
+                    .put("detached", detach);
+            out.println(Json.pretty(o));
+        } else {
+            out.printf("guest %s started: pid %d, accelerator %s (%s)%n", g.name(), g.pid(),
+                    g.accelerator().accelerator(), g.accelerator().reason());
+            out.printf("runtime directory %s%n", g.runtimeDir().path());
+        }
+        out.flush();
+    }
+
+    private int foreground(Guest g, PrintWriter out, PrintWriter err) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Duration powerdown = Duration.ofSeconds(shutdownTimeout);
+        Runnable requestStop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                err.println("\nkvmj: shutting down guest " + g.name() + " (ACPI power-down, up to "
+                        + powerdown.toSeconds() + " s; Ctrl-C again to force)");
+                err.flush();
+                Thread t = new Thread(() -> g.shutdown(powerdown), "kvmj-shutdown");
+                t.setDaemon(true);
+                t.start();
+            } else {
+                err.println("kvmj: forcing guest " + g.name() + " off");
+                err.flush();
+                Thread t = new Thread(g::quit, "kvmj-quit");
+                t.setDaemon(true);
+                t.start();
+            }
+        };
+        Signals.onInterrupt(requestStop);
+        if (!json) {
+            printLaunched(g, out);
+            err.println("kvmj: guest running in the foreground; Ctrl-C shuts it down");
+            err.flush();
+        }
+        Thread pump = console ? startConsole(g) : null;
+        try {
+            ShutdownResult r;
+            while (true) {
+                var done = g.awaitExit(Duration.ofMillis(500));
+                if (done.isPresent()) {
+                    r = done.get();
+                    break;
+                }
+            }
+            // a shutdown in progress records its own result; wait for it (bounded by the ladder itself)
+            r = g.shutdown(Duration.ZERO);
+            if (pump != null) {
+                try {
+                    pump.join(2000); // let the last console output reach the terminal
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (json) {
+                out.println(Json.pretty(Json.object().put("name", g.name()).put("how", r.how().name())
+                        .put("exitCode", r.exitCode()).put("shutdownReason", r.shutdownReason())));
+            } else {
+                err.printf("kvmj: guest %s ended: %s%s%s%n", g.name(), r.how().name().toLowerCase(Locale.ROOT),
+                        r.exitCode() == null ? "" : " (exit " + r.exitCode() + ")",
+                        r.shutdownReason() == null ? "" : ", reason " + r.shutdownReason());
+            }
+            out.flush();
+            err.flush();
+            return r.graceful() ? ExitCodes.OK : ExitCodes.FAILED;
+        } finally {
+            g.close();
+        }
+    }
+
+    private static Thread startConsole(Guest g) {
+        Thread pump = new Thread(() -> {
+            try (InputStream in = g.consoleStream()) {
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    System.out.write(buf, 0, n);
+                    System.out.flush();
+                }
+            } catch (IOException ignored) {
+                // guest gone
+            }
+        }, "kvmj-console-out");
+        pump.setDaemon(true);
+        pump.start();
+        Thread input = new Thread(() -> {
+            byte[] buf = new byte[1024];
+            try {
+                int n;
+                while ((n = System.in.read(buf)) >= 0) {
+                    if (n > 0) {
+                        g.send(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // stdin closed or guest gone
+            }
+        }, "kvmj-console-in");
+        input.setDaemon(true);
+        input.start();
+        return pump;
+    }
+
+    GuestSpec toSpec() {
+        GuestSpec.Builder b = GuestSpec.builder(name).cpus(vcpus).startPaused(paused);
+        b.machine(switch (machine.toLowerCase(Locale.ROOT)) {
+            case "q35" -> MachineType.Q35;
+            case "pc" -> MachineType.PC;
+            case "microvm" -> MachineType.MICROVM;
+            default -> throw new IllegalArgumentException("--machine: unknown board '" + machine + "' (q35, pc, microvm)");
+        });
+        b.accelerator(switch (accel.toLowerCase(Locale.ROOT)) {
+            case "kvm" -> Accelerator.KVM;
+            case "tcg" -> Accelerator.TCG;
+            case "auto" -> Accelerator.AUTO;
+            default -> throw new IllegalArgumentException("--accel: '" + accel + "' is not kvm, tcg or auto");
+        });
+        b.memory(memory());
+        for (int i = 0; i < disks.size(); i++) {
+            b.disk(GuestOptionParsers.disk(disks.get(i), i));
+        }
+        shares.forEach(s -> b.share(GuestOptionParsers.share(s)));
+        for (int i = 0; i < networks.size(); i++) {
+            NicSpec nic = GuestOptionParsers.network(networks.get(i), i);
+            if (nic != null) {
+                b.nic(nic);
+            }
+        }
+        if (graphics != null) {
+            b.vnc(GuestOptionParsers.graphics(graphics));
+        }
+        if (kernel != null) {
+            b.kernel(kernel, initrd, append);
+        } else if (initrd != null || append != null) {
+            throw new IllegalArgumentException("--initrd and --append need --kernel");
+        }
+        if (cdrom != null) {
+            b.cdrom(CdRom.of("cd0", cdrom));
+        }
+        if (boot != null) {
+            b.bootOrder(GuestOptionParsers.boot(boot));
+        }
+        for (String h : hostdevs) {
+            Object dev = GuestOptionParsers.hostdev(h);
+            if (dev instanceof UsbHostDevice u) {
+                b.usb(u);
+            } else {
+                b.pci((PciHostDevice) dev);
+            }
+        }
+        try {
+            return b.build();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private MemorySpec memory() {
+        if (memory < 16) {
+            throw new IllegalArgumentException("--memory: at least 16 MiB");
+        }
+        if (numa == null) {
+            return hugepages ? new MemorySpec(memory, MemoryBackend.memfd("mem", memory).hugetlb(2048).build(),
+                    List.of(), false, false) : MemorySpec.ofMiB(memory);
+        }
+        if (numa < 1 || numa > vcpus) {
+            throw new IllegalArgumentException("--numa: need 1.." + vcpus + " nodes (one vCPU per node at least)");
+        }
+        if (memory % numa != 0) {
+            throw new IllegalArgumentException("--numa: memory " + memory + " MiB does not split evenly over " + numa + " nodes");
+        }
+        List<NumaNode> nodes = new ArrayList<>();
+        int cpu = 0;
+        for (int i = 0; i < numa; i++) {
+            int count = vcpus / numa + (i < vcpus % numa ? 1 : 0);
+            MemoryBackend.Builder mb = hugepages ? MemoryBackend.memfd("numa" + i, memory / numa).hugetlb(2048)
+                    : MemoryBackend.ram("numa" + i, memory / numa);
+            nodes.add(new NumaNode(i, cpu, cpu + count - 1, mb.build()));
+            cpu += count;
+        }
+        return new MemorySpec(memory, null, nodes, false, false);
+    }
+}

@@ -1,0 +1,59 @@
+package io.kvmj.launcher.cli;
+
+import io.kvmj.launcher.GuestException;
+import io.kvmj.launcher.GuestRegistry;
+import io.kvmj.launcher.ShutdownResult;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kvmj stop NAME}: graceful (or forced) shutdown of a running guest. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = {"Stop a running guest: ACPI power-down (up to --timeout), then QMP quit, SIGTERM and SIGKILL "
+            + "(5 s each). --force skips the power-down. The runtime directory is removed."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped gracefully (powered off or quit)", "1:no such guest, or it had to be "
+            + "terminated/killed", "2:bad usage"})
+public final class StopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAME", description = "Guest name.")
+    String name;
+
+    @Option(names = "--force", description = "Skip the ACPI power-down: quit, then SIGTERM, then SIGKILL.")
+    boolean force;
+
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Bound on the ACPI power-down (default ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ShutdownResult r;
+        try {
+            r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force);
+        } catch (GuestException e) {
+            spec.commandLine().getErr().println("kvmj stop: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        if (json) {
+            out.println(Json.pretty(GuestJson.of(name, r)));
+        } else {
+            out.printf("guest %s stopped: %s%s (%d ms)%n", name, r.how().name().toLowerCase(Locale.ROOT),
+                    r.shutdownReason() == null ? "" : ", reason " + r.shutdownReason(), r.took().toMillis());
+        }
+        out.flush();
+        return r.graceful() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,90 @@
+package io.kvmj.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kvmj.core.host.AccelRecommendation;
+import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.GuestSpec;
+import io.kvmj.launcher.process.RuntimeDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Planning (no QEMU): accelerator policy, runtime arguments, nothing claimed. */
+class LauncherPlanTest {
+    static final AcceleratorPolicy NO_KVM = AcceleratorPolicy.fromRecommendation(
+            () -> AccelRecommendation.tcg("vmx/svm absent (test)"));
+    static final AcceleratorPolicy KVM_OK = AcceleratorPolicy.fromRecommendation(
+            () -> AccelRecommendation.kvm("KVM usable (test)"));
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void setUp() {
+        System.setProperty("kvmj.runtime.dir", tmp.resolve("a,b").toString());
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.clearProperty("kvmj.runtime.dir");
+    }
+
+    @Test
+    void autoFollowsTheProbeAndKvmFailsBeforeSpawning() {
+        Launcher noKvm = Launcher.create(LaunchOptions.defaults().withQemuBinary("/no/such/qemu"), NO_KVM);
+        LaunchPlan auto = noKvm.plan(GuestSpec.builder("p1").build());
+        assertEquals("tcg", auto.accelerator().accelerator());
+        assertTrue(auto.accelerator().reason().contains("vmx/svm absent (test)"));
+        assertEquals("tcg", auto.argv().get(auto.argv().indexOf("-accel") + 1));
+
+        GuestSpec kvm = GuestSpec.builder("p2").accelerator(Accelerator.KVM).build();
+        LaunchException e = assertThrows(LaunchException.class, () -> noKvm.launch(kvm));
+        assertTrue(e.getMessage().contains("KVM is not usable") && e.getMessage().contains("vmx/svm absent (test)"),
+                e.getMessage());
+        assertTrue(e.argv().isEmpty(), "nothing was spawned");
+        assertFalse(Files.exists(RuntimeDir.base().resolve("p2")), "nothing was claimed");
+
+        LaunchPlan withKvm = Launcher.create(LaunchOptions.defaults(), KVM_OK).plan(GuestSpec.builder("p3").build());
+        assertEquals("kvm", withKvm.accelerator().accelerator());
+        assertEquals("kvm", withKvm.argv().get(withKvm.argv().indexOf("-accel") + 1));
+        assertEquals("tcg", Launcher.create(LaunchOptions.defaults(), KVM_OK)
+                .plan(GuestSpec.builder("p4").accelerator(Accelerator.TCG).build()).accelerator().accelerator());
+    }
+
+    @Test
+    void runtimeArgumentsComeFirstAndEscapeCommas() {
+        LaunchPlan p = Launcher.create(LaunchOptions.defaults(), NO_KVM).plan(GuestSpec.builder("p5").build());
+        List<String> a = p.argv();
+        assertEquals(LaunchOptions.DEFAULT_QEMU, a.get(0));
+        Path dir = RuntimeDir.base().resolve("p5");
+        assertEquals(dir.resolve("qemu.pid").toString(), a.get(a.indexOf("-pidfile") + 1));
+        String qmp = a.get(a.indexOf("-qmp") + 1);
+        assertTrue(qmp.contains("a,,b") && qmp.endsWith(",server=on,wait=off"), qmp);
+        assertTrue(a.indexOf("-serial") < a.indexOf("-machine"), "kvmj's console is the first serial port: " + a);
+        assertEquals("chardev:" + Launcher.CONSOLE_ID, a.get(a.indexOf("-serial") + 1));
+        assertEquals(1, a.stream().filter("-name"::equals).count(), "one -name: " + a);
+        assertEquals(1, a.stream().filter("-pidfile"::equals).count());
+        assertEquals(a.subList(a.size() - p.guestArgs().size(), a.size()), p.guestArgs());
+        assertFalse(Files.exists(dir), "plan claims nothing");
+        assertEquals(3, a.stream().filter("-qmp"::equals).count(), "server, events and listener sockets");
+        assertEquals(2, Launcher.create(LaunchOptions.defaults().withDetached(true), NO_KVM)
+                .plan(GuestSpec.builder("p6").build()).argv().stream().filter("-qmp"::equals).count(),
+                "a detached guest has no socket pointing back at this JVM");
+    }
+
+    @Test
+    void acceleratorFromRawArgs() {
+        assertEquals("kvm", Launcher.acceleratorFromArgs(List.of("-accel", "kvm,kernel-irqchip=on")).accelerator());
+        assertEquals("tcg", Launcher.acceleratorFromArgs(List.of("-machine", "q35,accel=tcg")).accelerator());
+        assertEquals("kvm", Launcher.acceleratorFromArgs(List.of("-enable-kvm")).accelerator());
+        assertEquals("tcg", Launcher.acceleratorFromArgs(List.of("-m", "64")).accelerator());
+    }
+}
