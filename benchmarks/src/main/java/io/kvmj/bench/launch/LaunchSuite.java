@@ -9,6 +9,7 @@ import io.kvmj.launcher.demo.DemoGuest;
 import io.kvmj.launcher.demo.DemoOptions;
 import io.kvmj.launcher.demo.DemoQemuArgs;
 import io.kvmj.launcher.demo.DemoReport;
+import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.demo.PreparedDemo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Launch suite: spawn to QMP greeting for {@code -machine none}, bare QEMU versus kvmj's launch(),
- * interleaved in one loop so both see the same machine load.
+ * Launch suite: {@code -machine none} to QMP ready, kvmj's launcher versus the bare QEMU with the same argv,
+ * and the demo guest boot to poweroff versus the bare QEMU with the demo's argv; interleaved pairs so both
+ * see the same machine load.
  */
 public final class LaunchSuite implements Suite {
 
@@ -33,29 +35,53 @@ public final class LaunchSuite implements Suite {
 
     @Override
     public List<Figure> run(BenchContext ctx) throws Exception {
-        int reps = ctx.profile().name().equals("full") ? 40 : 12;
-        Path dir = Files.createTempDirectory("kvmj-launch");
-        Path sock = dir.resolve("qmp.sock");
+        List<Figure> out = new ArrayList<>(machineNone(ctx));
+        out.addAll(demoBoot(ctx));
+        return out;
+    }
+
+    /**
+     * {@code -machine none}: kvmj's launch to QMP ready versus the bare QEMU with the argv kvmj ran, waiting
+     * for the QMP greeting on the same kind of socket; interleaved pairs, after two warm-up pairs.
+     */
+    List<Figure> machineNone(BenchContext ctx) throws Exception {
+        int reps = ctx.profile().name().equals("full") ? 60 : 25;
+        Launcher launcher = Launcher.create();
+        Path scratch = Files.createTempDirectory("kvmj-bare");
+        double[] kvmj = new double[reps];
         double[] bare = new double[reps];
+        double[] diff = new double[reps];
         try {
             for (int i = -2; i < reps; i++) {
-                try (BareQemu q = BareQemu.startServer(BareQemu.machineNoneArgv(List.of(sock)), sock,
-                        Duration.ofSeconds(30))) {
-                    if (i >= 0) {
-                        bare[i] = q.readyNanos() / 1e6;
-                    }
+                KvmjLaunch.Timed k = KvmjLaunch.kvmj(launcher, "bench-launch-" + ProcessHandle.current().pid()
+                        + "-" + (i + 2));
+                double b = KvmjLaunch.bare(k.argv(), scratch);
+                if (i >= 0) {
+                    kvmj[i] = k.millis();
+                    bare[i] = b;
+                    diff[i] = k.millis() - b;
                 }
             }
         } finally {
-            Files.deleteIfExists(sock);
-            Files.deleteIfExists(dir);
+            try (var s = Files.list(scratch)) {
+                for (Path p : s.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(scratch);
         }
-        List<Figure> out = new ArrayList<>();
-        out.add(Figure.plain("launch", "bare qemu -machine none: spawn to QMP greeting (p50)", median(bare), "ms",
-                true, "host", String.format(Locale.ROOT, "%d launches, poll connect every 0.2 ms", reps)));
-        ctx.note("launch: kvmj Launcher not available in this build; only the bare QEMU baseline ran");
-        out.addAll(demoBoot(ctx));
-        return out;
+        double overhead = median(diff);
+        System.out.println("launch pairs (kvmj ms, bare ms): " + pairs(kvmj, bare));
+        return List.of(
+                Figure.time("launch", "-machine none: Launcher.launchArgv to QMP ready", median(kvmj), null, "ms",
+                        "bare qemu, same argv, to QMP greeting", median(bare), null, "host",
+                        String.format(Locale.ROOT, "median of %d interleaved pairs; kvmj also negotiates QMP and "
+                                + "runs query-status", reps)),
+                Figure.withValueTarget("launch", "-machine none: launcher overhead (median of paired differences)",
+                        overhead, "ms", TARGET_OVERHEAD_MS, "host",
+                        String.format(Locale.ROOT, "%d pairs, differences p25 %.1f / p75 %.1f ms; kvmj adds runtime "
+                                + "args, listens for QMP, negotiates, runs query-status", reps, quantile(diff, 0.25),
+                                quantile(diff, 0.75))));
     }
 
     /**
@@ -104,6 +130,20 @@ public final class LaunchSuite implements Suite {
             ctx.note("launch: demo guest boot comparison failed: " + e.getMessage());
         }
         return out;
+    }
+
+    static String pairs(double[] a, double[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < a.length; i++) {
+            sb.append(String.format(Locale.ROOT, "%s%.1f/%.1f", i == 0 ? "" : " ", a[i], b[i]));
+        }
+        return sb.toString();
+    }
+
+    static double quantile(double[] v, double q) {
+        double[] a = v.clone();
+        Arrays.sort(a);
+        return a[(int) Math.round(q * (a.length - 1))];
     }
 
     static double median(double[] v) {
