@@ -78,7 +78,8 @@ public final class BenchContext {
     public Collection<RunResult> runJmh(String file, String includeRegex, Map<String, String> sysProps,
                                         UnaryOperator<ChainedOptionsBuilder> customize) throws RunnerException {
         Path json = outDir.resolve("jmh-" + file + ".json");
-        List<String> jvmArgs = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-Djava.awt.headless=true"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xms128m", "-Xmx512m", "-Djava.awt.headless=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         sysProps.forEach((k, v) -> jvmArgs.add("-D" + k + "=" + v));
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(includeRegex)

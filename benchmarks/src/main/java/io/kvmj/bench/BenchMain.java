@@ -44,6 +44,9 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         String profileName = "quick";
         String only = ".*";
         Path out = Path.of("benchmarks", "results");
