@@ -230,6 +230,11 @@ class DiskCliIT {
             assertEquals(0, bkRaw.exit(), bkRaw.toString());
             assertTrue(bkRaw.out().contains("backed up"), bkRaw.toString());
             assertEquals(0, sh("qemu-img", "compare", "-U", base.toString(), raw.toString()).exit());
+            Path nowhere = images.resolve("no-such-dir").resolve("b.qcow2");
+            Result noDir = kvmj("disk", "backup", GUEST, "disk0", nowhere.toString());
+            assertEquals(1, noDir.exit(), noDir.toString());
+            assertTrue(noDir.err().contains("Could not create"), "qemu-img's message: " + noDir);
+            assertTrue(kvmj("qmp", GUEST, "query-jobs").json().isEmpty(), "no job left behind");
             Result exists = kvmj("disk", "backup", GUEST, "disk0", backup.toString());
             assertEquals(2, exists.exit(), exists.toString());
             assertTrue(exists.err().contains("already exists"), exists.toString());
