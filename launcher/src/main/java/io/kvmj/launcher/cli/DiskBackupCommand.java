@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,8 +46,8 @@ public final class DiskBackupCommand implements Callable<Integer> {
     Path target;
 
     @Option(names = {"-O", "--format"}, defaultValue = "qcow2", paramLabel = "qcow2|raw",
-        description = "Format of the backup (default ${DEFAULT-VALUE}).")
-    String format;
+        converter = FormatConverter.class, description = "Format of the backup (default ${DEFAULT-VALUE}).")
+    ImageFormat format;
 
     @Option(names = "--qemu-img", paramLabel = "PATH",
         description = "qemu-img binary used to create TARGET (default: -Dkvmj.qemu-img, $KVMJ_QEMU_IMG, else PATH).")
@@ -58,14 +60,22 @@ public final class DiskBackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result and the drive as JSON.")
     boolean json;
 
+    /** {@code qcow2} or {@code raw}. */
+    static final class FormatConverter implements ITypeConverter<ImageFormat> {
+        @Override
+        public ImageFormat convert(String value) {
+            return switch (value) {
+                case "qcow2" -> ImageFormat.QCOW2;
+                case "raw" -> ImageFormat.RAW;
+                default -> throw new TypeConversionException("must be qcow2 or raw, not '" + value + "'");
+            };
+        }
+    }
+
     @Override
     public Integer call() {
         return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
-            ImageFormat fmt = switch (format) {
-                case "qcow2" -> ImageFormat.QCOW2;
-                case "raw" -> ImageFormat.RAW;
-                default -> throw new IllegalArgumentException("--format must be qcow2 or raw, not '" + format + "'");
-            };
+            ImageFormat fmt = format;
             Path t = target.toAbsolutePath().normalize();
             if (Files.exists(t)) {
                 throw new IllegalArgumentException(t + " already exists; refusing to overwrite it");

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,8 +35,9 @@ public final class DiskResizeCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
     String drive;
 
-    @Parameters(index = "2", paramLabel = "[+]SIZE", description = "New size (e.g. 20G) or increment (+5G).")
-    String size;
+    @Parameters(index = "2", paramLabel = "[+]SIZE", converter = SizeArg.Converter.class,
+        description = "New size (e.g. 20G) or increment (+5G).")
+    SizeArg size;
 
     @Option(names = "--shrink", description = "Allow making the drive smaller.")
     boolean shrink;
@@ -42,14 +45,28 @@ public final class DiskResizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the old and new size and the drive as JSON.")
     boolean json;
 
+    /** {@code SIZE} or {@code +SIZE}. */
+    record SizeArg(boolean increment, ByteSize size) {
+        /** Parses {@code 20G} / {@code +5G}; a bad size is a usage error. */
+        static final class Converter implements ITypeConverter<SizeArg> {
+            @Override
+            public SizeArg convert(String value) {
+                boolean plus = value.startsWith("+");
+                try {
+                    return new SizeArg(plus, ByteSize.parse(plus ? value.substring(1) : value));
+                } catch (IllegalArgumentException e) {
+                    throw new TypeConversionException(e.getMessage());
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
-            boolean grow = size.startsWith("+");
-            ByteSize parsed = ByteSize.parse(grow ? size.substring(1) : size);
             DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
             long before = d.virtualSize();
-            long target = grow ? Math.addExact(before, parsed.bytes()) : parsed.bytes();
+            long target = size.increment() ? Math.addExact(before, size.size().bytes()) : size.size().bytes();
             if (target < before && !shrink) {
                 throw new IllegalArgumentException("refusing to shrink drive '" + d.id() + "' from "
                     + ByteSize.ofBytes(before).toHuman() + " to " + ByteSize.ofBytes(target).toHuman()

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,11 +44,24 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
     @Option(names = {"-f", "--file"}, paramLabel = "OVERLAY", description = "The new overlay file (must not exist).")
     Path file;
 
-    @Option(names = "--node", paramLabel = "NODE", description = "Node name of the new layer (default DRIVE-snapN).")
+    @Option(names = "--node", paramLabel = "NODE", converter = NodeNameConverter.class,
+        description = "Node name of the new layer (default DRIVE-snapN).")
     String node;
 
     @Option(names = "--json", description = "Print the result and the drive's new chain as JSON.")
     boolean json;
+
+    /** Checks {@code --node} the way QEMU will; a bad name is a usage error. */
+    static final class NodeNameConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return DiskSupport.checkNodeName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Override
     public Integer call() {
@@ -57,7 +72,7 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
             if (Files.exists(overlay)) {
                 throw new IllegalArgumentException(overlay + " already exists; refusing to overwrite it");
             }
-            String newNode = node != null ? DiskSupport.checkNodeName(node)
+            String newNode = node != null ? node
                 : DiskSupport.newNodeName(d.id(), Drives.nodeNames(qmp));
             new LiveStorage(qmp, new QemuImg()).externalSnapshot(d.activeNode(), overlay, newNode);
             DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());

@@ -136,7 +136,7 @@ final class DiskSupport {
     /** Checks a user-given node name the way QEMU will. */
     static String checkNodeName(String name) {
         if (!NODE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("--node '" + name + "' is not a valid node name (a letter, then up to "
+            throw new IllegalArgumentException("'" + name + "' is not a valid QEMU node name (a letter, then up to "
                 + "30 letters, digits, '-', '_' or '.')");
         }
         return name;
