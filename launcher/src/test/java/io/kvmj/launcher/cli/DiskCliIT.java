@@ -196,8 +196,27 @@ class DiskCliIT {
             assertEquals(1, odd.exit(), odd.toString());
             assertTrue(odd.err().contains("multiple of 512"), "QEMU's message: " + odd);
 
+            // a second snapshot (explicit file and node name); commit merges one layer only, by default
+            Path top = images.resolve("top.qcow2");
+            Result snap2 = kvmj("disk", "snapshot", GUEST, "disk0", "--file", top.toString(), "--node", "top2");
+            assertEquals(0, snap2.exit(), snap2.toString());
+            assertTrue(snap2.out().contains("new active layer " + top + " (node top2)"), snap2.toString());
+            assertEquals(3, drive0().path("chain").size());
+            guestIo("write -P 0x66 2M 1M");
+            Result commitTop = kvmj("disk", "commit", GUEST, "top2");
+            assertEquals(0, commitTop.exit(), commitTop.toString());
+            assertTrue(commitTop.out().contains("no longer used by the guest (delete when not needed): " + top),
+                commitTop.toString());
+            d = drive0();
+            assertEquals(2, d.path("chain").size(), "only the top layer was committed: " + d);
+            assertEquals("disk0-snap1", d.path("node").asText());
+            assertEquals(overlay.toString(), d.path("file").asText());
+            guestIo("flush");
+            assertTrue(hasPattern(overlay, 0x66, 2 * MIB, MIB), "top's data is in the first overlay");
+            assertFalse(hasPattern(base, 0x66, 2 * MIB, MIB), "and not in the base");
+
             // commit: the overlay's data goes into the base and the guest runs on the base again
-            Result commit = kvmj("disk", "commit", GUEST, "disk0", "--json");
+            Result commit = kvmj("disk", "commit", GUEST, "disk0", "--base", base.toString(), "--json");
             assertEquals(0, commit.exit(), commit.toString());
             assertTrue(commit.err().contains("commit disk0: 100%"), "plain progress lines off a terminal: " + commit);
             assertEquals(overlay.toString(), commit.json().at("/unusedFiles/0").asText());
@@ -210,6 +229,7 @@ class DiskCliIT {
             Result baseInfo = sh("qemu-img", "info", "-U", "--output=json", base.toString());
             assertFalse(baseInfo.json().has("backing-filename"), baseInfo.out());
             assertTrue(hasPattern(base, 0x77, MIB, MIB), "overlay data committed into the base");
+            assertTrue(hasPattern(base, 0x66, 2 * MIB, MIB), "the second snapshot's data reached the base too");
             assertTrue(hasPattern(base, 0x5a, 0, MIB), "older base data kept");
             Result again = kvmj("disk", "commit", GUEST, "disk0");
             assertEquals(1, again.exit(), again.toString());
