@@ -18,21 +18,37 @@ public interface AcceleratorPolicy {
      */
     AcceleratorChoice choose(Accelerator requested);
 
-    /** The policy backed by {@link HostProbe#probe()} (probed once, on first use, then cached). */
+    /**
+     * The policy backed by {@link HostProbe#probe()} (probed once, on first use, then cached). When the probe itself
+     * cannot run (e.g. native access unavailable), KVM counts as not usable and the reason says why.
+     */
     static AcceleratorPolicy probing() {
-        return fromRecommendation(new Supplier<>() {
+        return fromRecommendation(cachedOrTcg(() -> HostProbe.probe().recommendation()));
+    }
+
+    /**
+     * {@code probe}'s recommendation, computed once; a probe that throws yields a TCG recommendation naming the
+     * failure (never a guess towards KVM).
+     */
+    static Supplier<AccelRecommendation> cachedOrTcg(Supplier<AccelRecommendation> probe) {
+        return new Supplier<>() {
             private volatile AccelRecommendation cached;
 
             @Override
             public AccelRecommendation get() {
                 AccelRecommendation r = cached;
                 if (r == null) {
-                    r = HostProbe.probe().recommendation();
+                    try {
+                        r = probe.get();
+                    } catch (RuntimeException | LinkageError e) {
+                        r = AccelRecommendation.tcg("the host probe failed (" + e + "), so KVM is not known to work:"
+                                + " using TCG software emulation");
+                    }
                     cached = r;
                 }
                 return r;
             }
-        });
+        };
     }
 
     /** A policy deciding from the given recommendation source (tests inject fixed recommendations). */

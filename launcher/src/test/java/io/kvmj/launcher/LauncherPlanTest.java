@@ -60,6 +60,24 @@ class LauncherPlanTest {
     }
 
     @Test
+    void aProbeThatCannotRunMeansTcgWithTheFailureAsReasonAndIsAskedOnce() {
+        int[] calls = {0};
+        AcceleratorPolicy broken = AcceleratorPolicy.fromRecommendation(AcceleratorPolicy.cachedOrTcg(() -> {
+            calls[0]++;
+            throw new UnsatisfiedLinkError("no jnidispatch (test)");
+        }));
+        AcceleratorChoice auto = broken.choose(Accelerator.AUTO);
+        assertEquals("tcg", auto.accelerator());
+        assertTrue(auto.reason().contains("host probe failed") && auto.reason().contains("no jnidispatch (test)"),
+                auto.reason());
+        LaunchException e = assertThrows(LaunchException.class, () -> broken.choose(Accelerator.KVM));
+        assertTrue(e.getMessage().contains("no jnidispatch (test)"), e.getMessage());
+        assertEquals(1, calls[0], "the failed probe is not repeated");
+        assertEquals("kvm", AcceleratorPolicy.fromRecommendation(AcceleratorPolicy.cachedOrTcg(
+                () -> AccelRecommendation.kvm("ok (test)"))).choose(Accelerator.AUTO).accelerator());
+    }
+
+    @Test
     void runtimeArgumentsComeFirstAndEscapeCommas() {
         LaunchPlan p = Launcher.create(LaunchOptions.defaults(), NO_KVM).plan(GuestSpec.builder("p5").build());
         List<String> a = p.argv();

@@ -23,6 +23,7 @@ public record GuestSpec(
         boolean noUserConfig,
         boolean sandbox,
         boolean startPaused,
+        boolean noReboot,
         Path pidfile,
         List<DiskSpec> disks,
         List<CdRom> cdroms,
@@ -64,6 +65,7 @@ public record GuestSpec(
         Builder b = new Builder(name);
         b.uuid = uuid; b.machine = machine; b.accelerator = accelerator; b.cpu = cpu; b.smp = smp; b.memory = memory;
         b.nodefaults = nodefaults; b.noUserConfig = noUserConfig; b.sandbox = sandbox; b.startPaused = startPaused;
+        b.noReboot = noReboot;
         b.pidfile = pidfile; b.disks.addAll(disks); b.cdroms.addAll(cdroms); b.shares.addAll(shares); b.nics.addAll(nics);
         b.vnc = vnc; b.serials.addAll(serials); b.kernel = kernel; b.firmware = firmware; b.bootOrder.addAll(bootOrder);
         b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
@@ -83,6 +85,7 @@ public record GuestSpec(
         private boolean noUserConfig = true;
         private boolean sandbox;
         private boolean startPaused;
+        private boolean noReboot;
         private Path pidfile;
         private final List<DiskSpec> disks = new ArrayList<>();
         private final List<CdRom> cdroms = new ArrayList<>();
@@ -115,6 +118,8 @@ public record GuestSpec(
         public Builder sandbox(boolean v) { sandbox = v; return this; }
         /** {@code -S}: start with vCPUs stopped (continue with QMP {@code cont}). */
         public Builder startPaused(boolean v) { startPaused = v; return this; }
+        /** {@code -no-reboot}: a guest reboot (or a kernel panic with {@code panic=-1}) ends QEMU instead. */
+        public Builder noReboot(boolean v) { noReboot = v; return this; }
         public Builder pidfile(Path v) { pidfile = v; return this; }
         public Builder disk(DiskSpec v) { disks.add(v); return this; }
         public Builder clearDisks() { disks.clear(); return this; }
@@ -136,7 +141,7 @@ public record GuestSpec(
 
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
-                    startPaused, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
+                    startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
                     usbDevices, pciDevices, qmp, rng);
         }
     }

@@ -51,5 +51,6 @@ public record NinePShare(String tag, Path path, SecurityModel securityModel, boo
         return tag + " " + guestMountPoint() + " 9p " + mountOptions() + ",nofail 0 0";
     }
 
-    private String mountOptions() { return "trans=virtio,version=9p2000.L" + (readOnly ? ",ro" : ""); }
+    /** The guest's {@code -o} mount options: {@code trans=virtio,version=9p2000.L} (plus {@code ,ro} when read-only). */
+    public String mountOptions() { return "trans=virtio,version=9p2000.L" + (readOnly ? ",ro" : ""); }
 }

@@ -8,7 +8,7 @@ import io.kvmj.core.model.MachineType;
 import io.kvmj.core.model.NetKind;
 import io.kvmj.core.model.SmpTopology;
 
-/** {@code -name -uuid -nodefaults -no-user-config -machine -accel -cpu -smp -sandbox -pidfile -S}. */
+/** {@code -name -uuid -nodefaults -no-user-config -machine -accel -cpu -smp -sandbox -pidfile -S -no-reboot}. */
 final class MachineRenderer implements ArgRenderer {
     /** Node names of the firmware pflash blockdevs (rendered by {@link BootRenderer}). */
     static final String FW_CODE = "fw-code";
@@ -57,5 +57,6 @@ final class MachineRenderer implements ArgRenderer {
         }
         if (s.pidfile() != null) ctx.arg("-pidfile", RenderContext.absString("pidfile", s.pidfile()));
         if (s.startPaused()) ctx.flag("-S");
+        if (s.noReboot()) ctx.flag("-no-reboot");
     }
 }

@@ -33,6 +33,8 @@ class ModelTest {
         assertEquals("mount -t 9p -o trans=virtio,version=9p2000.L hostshare /mnt/hostshare", s.mountCommand());
         assertEquals("hostshare /mnt/hostshare 9p trans=virtio,version=9p2000.L,nofail 0 0", s.fstabLine());
         assertEquals("mount -t 9p -o trans=virtio,version=9p2000.L,ro hostshare /mnt/hostshare", s.readOnly(true).mountCommand());
+        assertEquals("trans=virtio,version=9p2000.L", s.mountOptions());
+        assertEquals("trans=virtio,version=9p2000.L,ro", s.readOnly(true).mountOptions());
         assertEquals(SecurityModel.MAPPED_XATTR, s.securityModel());
         assertTrue(s.multidevsRemap());
         assertThrows(InvalidSpecException.class, () -> NinePShare.of("a b", Path.of("/srv")));

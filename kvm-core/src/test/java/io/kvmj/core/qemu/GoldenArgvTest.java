@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exact argv per feature, in the renderer's stable order. */
@@ -86,6 +87,10 @@ class GoldenArgvTest {
                 "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
                 "-pidfile", tmp.resolve("g.pid").toString(), "-S", "-m", "size=2048M", "-display", "none"), argv(s));
         assertEquals(List.of("-accel", "tcg"), argv(GuestSpec.builder("g").accelerator(Accelerator.TCG).build()).subList(6, 8));
+        List<String> noReboot = argv(GuestSpec.builder("g").startPaused(true).noReboot(true).build());
+        assertEquals(List.of("-S", "-no-reboot"), noReboot.subList(noReboot.indexOf("-S"), noReboot.indexOf("-S") + 2));
+        assertFalse(argv(GuestSpec.builder("g").build()).contains("-no-reboot"));
+        assertTrue(GuestSpec.builder("g").noReboot(true).build().toBuilder().build().noReboot(), "toBuilder keeps noReboot");
     }
 
     @Test

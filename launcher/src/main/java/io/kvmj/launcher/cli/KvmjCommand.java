@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         CheckCommand.class,
         DemoCommand.class,
         ImgCommand.class,
+        DiskCommand.class,
         RunCommand.class,
         ListCommand.class,
         StopCommand.class,

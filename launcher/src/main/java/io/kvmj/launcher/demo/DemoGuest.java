@@ -1,5 +1,8 @@
 package io.kvmj.launcher.demo;
 
+import io.kvmj.core.model.Accelerator;
+import io.kvmj.launcher.LaunchOptions;
+import io.kvmj.launcher.Launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +13,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The built-in demo guest: a real Linux kernel with a Java-built busybox initramfs that checks a virtio-blk
- * scratch disk and a virtio-9p share, then powers off. Use {@link #run(DemoOptions)} for a one-shot run, or
- * {@link #prepare(DemoOptions)} + {@link #boot} to inspect or reuse the pieces.
+ * scratch disk and a virtio-9p share, then powers off. The guest is a typed {@code GuestSpec}
+ * ({@link PreparedDemo#guestSpec(String)}) started by the launcher. Use {@link #run(DemoOptions)} for a one-shot
+ * run, or {@link #prepare(DemoOptions)} + {@link #boot} to inspect or reuse the pieces.
  */
 public final class DemoGuest {
-    private static final Logger LOG = LoggerFactory.getLogger(DemoGuest.class);
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(2);
     /** Size of the qcow2 scratch disk. */
     public static final String DISK_SIZE = "64M";
@@ -65,7 +67,7 @@ public final class DemoGuest {
             Path share = Files.createDirectory(work.resolve("share"));
             Files.writeString(share.resolve(exp.shareFile()), exp.shareContent() + "\n", StandardCharsets.UTF_8);
             PreparedDemo d = new PreparedDemo(work, kernel, busybox, initrd, disk, DiskCacheMode.probe(work), share,
-                AcceleratorSelector.select(), exp, options.keepWorkDir());
+                Accelerator.AUTO, exp, options.keepWorkDir());
             ok = true;
             return d;
         } catch (IOException e) {
@@ -81,15 +83,33 @@ public final class DemoGuest {
         }
     }
 
-    /** Boots a prepared demo guest once and evaluates it. QEMU is always gone when this returns. */
+    /**
+     * Boots a prepared demo guest once through the launcher ({@link PreparedDemo#guestSpec(String)} under a unique
+     * name) and evaluates it. QEMU is always gone when this returns.
+     */
     public static DemoReport boot(PreparedDemo d, Duration timeout, Consumer<String> console) {
-        List<String> argv = DemoQemuArgs.argv(d);
-        LOG.debug("starting demo guest: {}", argv);
-        QemuDemoProcess.Outcome out = QemuDemoProcess.run(argv, d.consoleLog(), timeout, console);
-        return evaluate(d, out);
+        try (DemoRun run = start(d, defaultLauncher(), console)) {
+            return evaluate(d, run.await(timeout));
+        }
     }
 
-    static DemoReport evaluate(PreparedDemo d, QemuDemoProcess.Outcome out) {
+    /** Launches the demo guest without waiting for it (tests observe the running guest); the caller closes it. */
+    static DemoRun start(PreparedDemo d, Launcher launcher, Consumer<String> console) {
+        return DemoRun.start(launcher, d.guestSpec(uniqueName()), d.consoleLog(), console);
+    }
+
+    /** The launcher the demo uses: defaults (host-probe accelerator policy), 5 s ACPI shutdown bound. */
+    static Launcher defaultLauncher() {
+        return Launcher.create(LaunchOptions.defaults().withShutdownTimeout(Duration.ofSeconds(5)));
+    }
+
+    /** {@code kvmj-demo-PID-XXXX}: unique per run, so demos in parallel do not collide. */
+    static String uniqueName() {
+        return "kvmj-demo-" + ProcessHandle.current().pid() + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+
+    static DemoReport evaluate(PreparedDemo d, DemoRun.Outcome out) {
         List<Marker> markers = DemoEvaluator.markers(out.lines());
         List<DemoCheck> checks = new ArrayList<>(DemoEvaluator.consoleChecks(markers, d.expectations()));
         checks.add(2, diskOnHost(d));
@@ -107,8 +127,8 @@ public final class DemoGuest {
             tail = new ArrayList<>(tail);
             tail.add("(qemu stderr) " + out.stderr().strip());
         }
-        return new DemoReport(d.accelerator().accelerator(), d.accelerator().reason(), d.kernel().describe(),
-            d.kernel().modules().note(), d.diskCache().mode(), d.diskCache().reason(),
+        return new DemoReport(out.accelerator().accelerator(), out.accelerator().reason(), d.kernel().describe(),
+            d.kernel().modules().note(), d.diskCache().qemuName(), d.diskCache().reason(),
             start.map(Marker::atMillis).orElse(null),
             start.flatMap(m -> m.field("uptime")).map(DemoGuest::parseDouble).orElse(null),
             out.elapsedMillis(), devices, checks, clean, out.exitCode(), out.timedOut(),

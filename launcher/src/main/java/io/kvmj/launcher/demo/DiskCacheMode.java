@@ -1,42 +1,42 @@
 package io.kvmj.launcher.demo;
 
-import com.sun.nio.file.ExtendedOpenOption;
+import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.qemu.HostEnvironment;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 /**
- * The QEMU cache mode for the scratch disk: {@code none} (O_DIRECT, bypasses the host page cache) when the
- * directory's filesystem accepts O_DIRECT (tmpfs does not), else {@code writeback} with the reason stated.
+ * The cache mode for the demo's scratch disk: {@link CacheMode#NONE} (O_DIRECT, bypasses the host page cache) when
+ * the directory's filesystem accepts O_DIRECT (tmpfs does not), else {@link CacheMode#WRITEBACK} with the reason
+ * stated. Probed with {@link HostEnvironment#supportsDirectIo}, the same probe the argv renderer validates with.
  *
- * @param mode   QEMU {@code cache=} value
+ * @param mode   the cache mode
  * @param reason why
  */
-public record DiskCacheMode(String mode, String reason) {
-    /** Probes {@code dir} by opening a scratch file in it with O_DIRECT. */
+public record DiskCacheMode(CacheMode mode, String reason) {
+    public DiskCacheMode {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Probes {@code dir} on the real host. */
     public static DiskCacheMode probe(Path dir) {
-        Path probe = dir.resolve(".kvmj-odirect-probe");
+        return probe(dir, HostEnvironment.system());
+    }
+
+    /** Probes {@code dir} (a probe file is created in it with O_DIRECT and removed). */
+    public static DiskCacheMode probe(Path dir, HostEnvironment host) {
         String fs = describe(dir);
-        try {
-            Files.deleteIfExists(probe);
-            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    ExtendedOpenOption.DIRECT)) {
-                ch.force(false);
-                return new DiskCacheMode("none", fs + " supports O_DIRECT");
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            return new DiskCacheMode("writeback", fs + " rejects O_DIRECT ("
-                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                + "): falling back to cache=writeback");
-        } finally {
-            try {
-                Files.deleteIfExists(probe);
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        return host.supportsDirectIo(dir)
+            ? new DiskCacheMode(CacheMode.NONE, fs + " supports O_DIRECT")
+            : new DiskCacheMode(CacheMode.WRITEBACK, fs + " rejects O_DIRECT: falling back to cache=writeback");
+    }
+
+    /** QEMU's name of the mode, e.g. {@code none}. */
+    public String qemuName() {
+        return mode.qemuName();
     }
 
     private static String describe(Path dir) {

@@ -1,5 +1,6 @@
 package io.kvmj.launcher.demo;
 
+import io.kvmj.core.model.NinePShare;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,13 @@ import java.util.stream.Stream;
  * Modules listed in {@code modules.builtin} are skipped: they are compiled into the kernel.
  */
 public final class ModuleResolver {
-    /** What the demo guest needs: virtio PCI transport, virtio-blk and the 9p filesystem over virtio. */
-    public static final List<String> DEMO_MODULES = List.of(
-        "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk",
-        "netfs", "fscache", "9pnet", "9pnet_virtio", "9p");
+    /** virtio PCI transport and virtio-blk, in load order. */
+    public static final List<String> VIRTIO_BLK_MODULES = List.of(
+        "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk");
+
+    /** What the demo guest needs: {@link #VIRTIO_BLK_MODULES}, then the 9p share's {@link NinePShare#GUEST_MODULES}. */
+    public static final List<String> DEMO_MODULES = Stream.concat(VIRTIO_BLK_MODULES.stream(),
+        NinePShare.GUEST_MODULES.stream()).toList();
 
     private ModuleResolver() {}
 

@@ -88,7 +88,10 @@ public final class LiveStorage {
      *
      * @param deviceNode the active (top-most) node of the drive
      * @param topNode    the image to commit; equal to {@code deviceNode} for an active commit
-     * @param baseNode   where to commit to; null for the top's direct backing node
+     * @param baseNode   where to commit to. Null leaves it to QEMU, whose default is the <em>bottom-most</em> image
+     *                   of the chain (every layer between is merged into it, checked on QEMU 7.2): pass the direct
+     *                   backing node when the deeper base may be shared by other guests ({@code kvmj disk commit}
+     *                   does, via {@link Drives})
      */
     public void commit(String deviceNode, String topNode, String baseNode, JobProgressListener listener) {
         String id = jobId("commit");

@@ -1,0 +1,35 @@
+package io.kvmj.launcher.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvmj disk list|snapshot|resize|commit|backup NAME DRIVE ...}: live block operations on a running guest's
+ * drives over its QMP socket. DRIVE is the device id given at launch ({@code --disk} numbers them {@code disk0},
+ * {@code disk1}, ...) or a block node name; {@code kvmj disk list NAME} shows both.
+ */
+@Command(name = "disk", mixinStandardHelpOptions = true,
+    description = {"Live operations on a running guest's drives: list, external snapshot, resize, commit, backup.",
+        "DRIVE is the device id (kvmj run --disk numbers them disk0, disk1, ...) or a node name; "
+            + "see 'kvmj disk list NAME'."},
+    subcommands = {DiskListCommand.class, DiskSnapshotCommand.class, DiskResizeCommand.class,
+        DiskCommitCommand.class, DiskBackupCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:no such guest or drive, QMP error or failed job (QEMU's message on stderr)",
+        "2:bad usage (bad size, existing target, shrink without --shrink)"})
+public final class DiskCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "30", paramLabel = "SECONDS",
+        description = "Bound on connecting to the guest and on each QMP command (default ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,116 @@
+package io.kvmj.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.core.image.QemuImg;
+import io.kvmj.launcher.storage.DriveInfo;
+import io.kvmj.launcher.storage.Drives;
+import io.kvmj.launcher.storage.ImageLayer;
+import io.kvmj.launcher.storage.LiveStorage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvmj disk commit NAME DRIVE [--base NODE|FILE]}: active {@code block-commit} of the drive's active layer into
+ * a backing image (by default the one directly below), after which the guest runs on that image again.
+ */
+@Command(name = "commit", mixinStandardHelpOptions = true,
+    description = {"Commit a running guest's active layer (e.g. a 'kvmj disk snapshot' overlay) into its backing "
+        + "image, with progress; the guest then runs on that image again and the overlay is no longer used.",
+        "By default into the image directly below (never further: a deeper base may be shared by other guests); "
+            + "--base picks a deeper one and drops the layers in between from the chain."})
+public final class DiskCommitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    DiskCommand parent;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
+    String drive;
+
+    @Option(names = "--base", paramLabel = "NODE|FILE",
+        description = "Commit into this backing image (node name or file) instead of the one directly below.")
+    String base;
+
+    @Option(names = "--job-timeout", defaultValue = "3600", paramLabel = "SECONDS",
+        description = "Bound on the commit job (default ${DEFAULT-VALUE}).")
+    long jobTimeout;
+
+    @Option(names = "--json", description = "Print the result and the drive's new chain as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
+            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
+            List<ImageLayer> chain = d.chain();
+            if (chain.size() < 2) {
+                throw new DiskFailure("drive '" + d.id() + "' has no backing image (" + d.file()
+                    + " stands alone): nothing to commit");
+            }
+            int baseIndex = base == null ? 1 : baseIndex(d, base);
+            ImageLayer into = chain.get(baseIndex);
+            if (into.node() == null) {
+                throw new DiskFailure("QEMU lists no block node for backing image " + into.file());
+            }
+            JobProgressPrinter progress = JobProgressPrinter.forConsole(spec.commandLine().getErr(),
+                "commit " + d.id());
+            try {
+                new LiveStorage(qmp, new QemuImg()).jobTimeout(Duration.ofSeconds(jobTimeout))
+                    .commit(d.activeNode(), d.activeNode(), into.node(), progress);
+            } catch (RuntimeException e) {
+                progress.failed();
+                throw e;
+            }
+            progress.done();
+            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
+            List<ImageLayer> dropped = chain.subList(0, baseIndex);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                ObjectNode o = DiskSupport.result(guest.name(), "commit", after).put("committedInto", into.file())
+                    .put("baseNode", into.node());
+                ArrayNode unused = o.putArray("unusedFiles");
+                dropped.forEach(l -> unused.add(l.file()));
+                out.println(Json.pretty(o));
+            } else {
+                out.println(d.id() + ": committed " + chain.get(0).file() + " into " + into.file()
+                    + "; active layer is now " + after.file() + " (node " + after.activeNode() + ")");
+                out.println("no longer used by the guest (delete when not needed): "
+                    + String.join(", ", dropped.stream().map(ImageLayer::file).toList()));
+            }
+            return ExitCodes.OK;
+        });
+    }
+
+    private static int baseIndex(DriveInfo d, String base) {
+        List<ImageLayer> chain = d.chain();
+        Path asPath = base.contains("/") ? Path.of(base).toAbsolutePath().normalize() : null;
+        for (int i = 1; i < chain.size(); i++) {
+            ImageLayer l = chain.get(i);
+            if (base.equals(l.node()) || base.equals(l.file())
+                || (asPath != null && l.file() != null && asPath.toString().equals(l.file()))) {
+                return i;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (int i = 1; i < chain.size(); i++) {
+            known.append(i > 1 ? ", " : "").append(chain.get(i).node()).append(" (").append(chain.get(i).file())
+                .append(')');
+        }
+        throw new IllegalArgumentException("--base " + base + " is not a backing image of drive '" + d.id()
+            + "'; backing images: " + known);
+    }
+}

@@ -1,0 +1,92 @@
+package io.kvmj.launcher.cli;
+
+import io.kvmj.core.image.ByteSize;
+import io.kvmj.core.image.QemuImg;
+import io.kvmj.launcher.storage.DriveInfo;
+import io.kvmj.launcher.storage.Drives;
+import io.kvmj.launcher.storage.LiveStorage;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code kvmj disk resize NAME DRIVE [+]SIZE}: live {@code block_resize}; shrinking needs {@code --shrink}. */
+@Command(name = "resize", mixinStandardHelpOptions = true,
+    description = {"Resize a running guest's drive (its active layer) to SIZE, or grow it by +SIZE; the guest sees "
+        + "the new capacity at once (grow its partition/filesystem afterwards).",
+        "Shrinking needs --shrink: data beyond the new end is lost, so shrink the guest's filesystem first."})
+public final class DiskResizeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    DiskCommand parent;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
+    String drive;
+
+    @Parameters(index = "2", paramLabel = "[+]SIZE", converter = SizeArg.Converter.class,
+        description = "New size (e.g. 20G) or increment (+5G).")
+    SizeArg size;
+
+    @Option(names = "--shrink", description = "Allow making the drive smaller.")
+    boolean shrink;
+
+    @Option(names = "--json", description = "Print the old and new size and the drive as JSON.")
+    boolean json;
+
+    /** {@code SIZE} or {@code +SIZE}. */
+    record SizeArg(boolean increment, ByteSize size) {
+        /** Parses {@code 20G} / {@code +5G}; a bad size is a usage error. */
+        static final class Converter implements ITypeConverter<SizeArg> {
+            @Override
+            public SizeArg convert(String value) {
+                boolean plus = value.startsWith("+");
+                try {
+                    return new SizeArg(plus, ByteSize.parse(plus ? value.substring(1) : value));
+                } catch (IllegalArgumentException e) {
+                    throw new TypeConversionException(e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public Integer call() {
+        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
+            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
+            long before = d.virtualSize();
+            long target = size.increment() ? Math.addExact(before, size.size().bytes()) : size.size().bytes();
+            if (target < before && !shrink) {
+                throw new IllegalArgumentException("refusing to shrink drive '" + d.id() + "' from "
+                    + ByteSize.ofBytes(before).toHuman() + " to " + ByteSize.ofBytes(target).toHuman()
+                    + ": data beyond the new end would be lost (shrink the guest's filesystem first, then pass --shrink)");
+            }
+            if (target != before) {
+                new LiveStorage(qmp, new QemuImg()).resize(d.activeNode(), ByteSize.ofBytes(target));
+            }
+            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.pretty(DiskSupport.result(guest.name(), "resize", after).put("oldSize", before)
+                    .put("newSize", after.virtualSize())));
+            } else if (target == before) {
+                out.println(d.id() + ": already " + ByteSize.ofBytes(before).toHuman() + ", nothing to do");
+            } else {
+                out.println(d.id() + " (node " + d.activeNode() + "): " + ByteSize.ofBytes(before).toHuman() + " -> "
+                    + ByteSize.ofBytes(after.virtualSize()).toHuman());
+            }
+            return ExitCodes.OK;
+        });
+    }
+}
