@@ -102,6 +102,53 @@ public final class BareQemu implements AutoCloseable {
         }
     }
 
+    /**
+     * Listens on {@code qmp} (when not null: {@code argv} has {@code -qmp unix:<qmp>} in client mode), spawns
+     * {@code argv}, keeps QEMU's QMP connection open without using it, and waits for QEMU to exit (the guest
+     * powered off). Returns ms from spawn to exit; kills QEMU after {@code timeout}.
+     */
+    public static double runToExit(List<String> argv, Path qmp, Duration timeout) throws IOException, InterruptedException {
+        ServerSocketChannel server = null;
+        SocketChannel accepted = null;
+        Process p = null;
+        try {
+            if (qmp != null) {
+                Files.deleteIfExists(qmp);
+                server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+                server.bind(UnixDomainSocketAddress.of(qmp));
+                server.configureBlocking(false);
+            }
+            long t0 = System.nanoTime();
+            p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = t0 + timeout.toNanos();
+            while (p.isAlive()) {
+                if (server != null && accepted == null) {
+                    accepted = server.accept();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("QEMU did not exit within " + timeout + ": " + argv);
+                }
+                p.waitFor(accepted == null && server != null ? 1 : 20, TimeUnit.MILLISECONDS);
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (p.exitValue() != 0) {
+                throw new IOException("QEMU exited with " + p.exitValue() + ": " + argv);
+            }
+            return ms;
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            if (accepted != null) {
+                accepted.close();
+            }
+            if (server != null) {
+                server.close();
+                Files.deleteIfExists(qmp);
+            }
+        }
+    }
+
     /** Reads bytes until a newline; returns the line without it. */
     static String readLine(SocketChannel ch) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(1);

@@ -36,8 +36,11 @@ final class KvmjLaunch {
         }
     }
 
-    /** The bare QEMU with {@code kvmjArgv}, paths moved from kvmj's runtime directory into {@code scratch}. */
-    static double bare(List<String> kvmjArgv, Path scratch) throws IOException {
+    /** {@code kvmjArgv} with kvmj's runtime directory replaced by {@code scratch}, and its QMP sockets. */
+    record Rewritten(List<String> argv, Path clientQmp, Path serverQmp) {
+    }
+
+    static Rewritten rewrite(List<String> kvmjArgv, Path scratch) throws IOException {
         int pid = kvmjArgv.indexOf("-pidfile");
         if (pid < 0) {
             throw new IllegalStateException("kvmj argv has no -pidfile to locate its runtime directory: " + kvmjArgv);
@@ -64,8 +67,15 @@ final class KvmjLaunch {
                 Files.deleteIfExists(p);
             }
         }
-        BareQemu q = client != null ? BareQemu.startClient(argv, client, Duration.ofSeconds(30))
-                : BareQemu.startServer(argv, server, Duration.ofSeconds(30));
+        return new Rewritten(argv, client, server);
+    }
+
+    /** The bare QEMU with {@code kvmjArgv} (paths moved into {@code scratch}) to its QMP greeting; ms. */
+    static double bare(List<String> kvmjArgv, Path scratch) throws IOException {
+        Rewritten r = rewrite(kvmjArgv, scratch);
+        List<String> argv = r.argv();
+        BareQemu q = r.clientQmp() != null ? BareQemu.startClient(argv, r.clientQmp(), Duration.ofSeconds(30))
+                : BareQemu.startServer(argv, r.serverQmp(), Duration.ofSeconds(30));
         try (q) {
             return q.readyNanos() / 1e6;
         }

@@ -2,13 +2,12 @@ package io.kvmj.bench.launch;
 
 import io.kvmj.bench.BareQemu;
 import io.kvmj.bench.BenchContext;
-import io.kvmj.bench.GuestRun;
 import io.kvmj.bench.Suite;
 import io.kvmj.bench.report.Figure;
 import io.kvmj.launcher.demo.DemoGuest;
 import io.kvmj.launcher.demo.DemoOptions;
-import io.kvmj.launcher.demo.DemoQemuArgs;
 import io.kvmj.launcher.demo.DemoReport;
+import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.demo.PreparedDemo;
 import java.nio.file.Files;
@@ -91,22 +90,20 @@ public final class LaunchSuite implements Suite {
     List<Figure> demoBoot(BenchContext ctx) {
         int reps = ctx.profile().bootRepetitions();
         List<Figure> out = new ArrayList<>();
+        Path scratch = null;
         try (PreparedDemo d = DemoGuest.prepare(DemoOptions.defaults().withWorkParent(ctx.workSubdir("launch")))) {
-            List<String> argv = DemoQemuArgs.argv(d);
-            String accel = d.accelerator().accelerator().toUpperCase(Locale.ROOT);
+            scratch = Files.createTempDirectory("kvmj-bare-demo");
+            // the argv kvmj's launcher runs for the demo guest (runtime args included), moved to a scratch dir
+            List<String> kvmjArgv = Launcher.create(LaunchOptions.defaults()).plan(d.guestSpec("bench-demo-bare")).argv();
+            KvmjLaunch.Rewritten bareArgv = KvmjLaunch.rewrite(kvmjArgv, scratch);
+            String accel = kvmjArgv.contains("kvm") ? "KVM" : "TCG";
             double[] bare = new double[reps];
             double[] kvmj = new double[reps];
             double[] qemuOnly = new double[reps];
             double[] diff = new double[reps];
-            GuestRun warm = GuestRun.run(argv, Duration.ofSeconds(300));
-            if (warm.timedOut() || warm.exitCode() == null || warm.exitCode() != 0) {
-                ctx.note("launch: bare demo boot did not end cleanly (exit " + warm.exitCode() + "): "
-                        + warm.tail(5).replace('\n', ' '));
-                return out;
-            }
+            BareQemu.runToExit(bareArgv.argv(), bareArgv.clientQmp(), Duration.ofSeconds(300));   // warm-up
             for (int i = 0; i < reps; i++) {
-                GuestRun b = GuestRun.run(argv, Duration.ofSeconds(300));
-                bare[i] = b.elapsedMillis();
+                bare[i] = BareQemu.runToExit(bareArgv.argv(), bareArgv.clientQmp(), Duration.ofSeconds(300));
                 long t0 = System.nanoTime();
                 DemoReport r = DemoGuest.boot(d, Duration.ofSeconds(300), null);
                 kvmj[i] = (System.nanoTime() - t0) / 1e6;
@@ -119,7 +116,7 @@ public final class LaunchSuite implements Suite {
             double bm = median(bare);
             double km = median(kvmj);
             out.add(Figure.time("launch", "demo guest boot to poweroff, DemoGuest.boot", km, null, "ms",
-                    "bare qemu, same argv", bm, null, accel,
+                    "bare qemu, kvmj's argv for the demo", bm, null, accel,
                     String.format(Locale.ROOT, "median of %d interleaved pairs; overhead %.0f ms (includes the demo's "
                             + "post-run checks); QEMU start-to-exit inside DemoGuest: %.0f ms", reps, km - bm,
                             median(qemuOnly))));
@@ -128,6 +125,17 @@ public final class LaunchSuite implements Suite {
                             + "scratch disk); TCG boots vary by hundreds of ms"));
         } catch (Exception e) {
             ctx.note("launch: demo guest boot comparison failed: " + e.getMessage());
+        } finally {
+            if (scratch != null) {
+                try (var s = Files.list(scratch)) {
+                    for (Path p : s.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                    Files.deleteIfExists(scratch);
+                } catch (java.io.IOException ignored) {
+                    // best effort
+                }
+            }
         }
         return out;
     }
