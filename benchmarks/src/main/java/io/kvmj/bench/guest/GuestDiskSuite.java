@@ -40,8 +40,16 @@ public final class GuestDiskSuite implements Suite {
 
     /** One scratch disk: image format, preallocation and cache mode; its id is the virtio serial. */
     record Disk(String format, String prealloc, CacheMode cache) {
+        /** Virtio serial (at most 20 characters): format-prealloc-cachecode. */
         String id() {
-            return format + "-" + prealloc + "-" + cache.qemuName();
+            String code = switch (cache) {
+                case WRITEBACK -> "wb";
+                case NONE -> "none";
+                case WRITETHROUGH -> "wt";
+                case DIRECTSYNC -> "ds";
+                case UNSAFE -> "unsafe";
+            };
+            return format + "-" + prealloc + "-" + code;
         }
 
         String label() {
@@ -119,7 +127,11 @@ public final class GuestDiskSuite implements Suite {
         for (Disk d : disks) {
             for (String t : TESTS) {
                 GuestConsole.DdRun r = byKey.get(d.id() + "/" + t);
-                if (r == null || !r.ok()) {
+                if (r == null) {
+                    ctx.note("guestdisk: no " + t + " result for " + d.label() + " (serial " + d.id() + ")");
+                    continue;
+                }
+                if (!r.ok()) {
                     continue;
                 }
                 GuestConsole.DdRun base = byKey.get(BASE + "/" + t);
