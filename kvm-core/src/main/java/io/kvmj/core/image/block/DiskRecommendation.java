@@ -34,27 +34,13 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
      * O_DIRECT, which cache=none needs. tmpfs, for one, refuses it.
      */
     public static boolean supportsDirectIo(Path file) {
-        try {
-            if (java.nio.file.Files.isRegularFile(file)) {
-                openDirect(file);
-                return true;
-            }
-            Path dir = file.toAbsolutePath().getParent();
-            Path probe = java.nio.file.Files.createTempFile(dir, ".kvmj-odirect", ".tmp");
-            try {
-                openDirect(probe);
-                return true;
-            } finally {
-                java.nio.file.Files.deleteIfExists(probe);
-            }
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            return false;
+        // one O_DIRECT probe for the whole project: the one the argv renderer validates cache modes with
+        io.kvmj.core.qemu.HostEnvironment host = io.kvmj.core.qemu.HostEnvironment.system();
+        if (java.nio.file.Files.isRegularFile(file)) {
+            return host.supportsDirectIo(file);
         }
-    }
-
-    private static void openDirect(Path file) throws java.io.IOException {
-        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
-            com.sun.nio.file.ExtendedOpenOption.DIRECT).close();
+        Path dir = file.toAbsolutePath().getParent();
+        return dir != null && host.supportsDirectIo(dir);
     }
 
     /** For an image file: cache=none if the filesystem supports O_DIRECT, else writeback. */
