@@ -4,22 +4,18 @@ import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
-import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kvmj disk backup NAME DRIVE TARGET [--format qcow2|raw]}: a point-in-time full copy of a running drive
@@ -30,17 +26,8 @@ import picocli.CommandLine.Spec;
         + "moment the backup starts (the whole backing chain, flattened), with progress. The guest keeps running.",
         "A failed backup removes the partial TARGET."})
 public final class DiskBackupCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    DiskCommand parent;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
-    String name;
-
-    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
-    String drive;
+    @Mixin
+    DiskTarget disk;
 
     @Parameters(index = "2", paramLabel = "TARGET", description = "The backup image to create (must not exist).")
     Path target;
@@ -53,9 +40,8 @@ public final class DiskBackupCommand implements Callable<Integer> {
         description = "qemu-img binary used to create TARGET (default: -Dkvmj.qemu-img, $KVMJ_QEMU_IMG, else PATH).")
     String qemuImgBinary;
 
-    @Option(names = "--job-timeout", defaultValue = "3600", paramLabel = "SECONDS",
-        description = "Bound on the backup job (default ${DEFAULT-VALUE}).")
-    long jobTimeout;
+    @Mixin
+    DiskJob job;
 
     @Option(names = "--json", description = "Print the result and the drive as JSON.")
     boolean json;
@@ -74,27 +60,17 @@ public final class DiskBackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
+        return disk.withGuest((qmp, guest) -> {
             ImageFormat fmt = format;
-            Path t = target.toAbsolutePath().normalize();
-            if (Files.exists(t)) {
-                throw new IllegalArgumentException(t + " already exists; refusing to overwrite it");
-            }
-            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
+            // checked before DRIVE is looked up: an existing TARGET is a usage error whatever the drive
+            Path t = DiskSupport.requireAbsent(target.toAbsolutePath().normalize());
+            DriveInfo d = disk.resolve(qmp);
             QemuImg img = qemuImgBinary == null ? new QemuImg() : new QemuImg(qemuImgBinary);
-            JobProgressPrinter progress = JobProgressPrinter.forConsole(spec.commandLine().getErr(),
-                "backup " + d.id());
-            try {
-                new LiveStorage(qmp, img).jobTimeout(Duration.ofSeconds(jobTimeout))
-                    .backup(d.activeNode(), d.virtualSize(), t, fmt, progress);
-            } catch (RuntimeException e) {
-                progress.failed();
-                deletePartial(t);
-                throw e;
-            }
-            progress.done();
-            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
-            PrintWriter out = spec.commandLine().getOut();
+            job.run(new LiveStorage(qmp, img), d.id(),
+                (storage, progress) -> storage.backup(d.activeNode(), d.virtualSize(), t, fmt, progress),
+                () -> deletePartial(t));
+            DriveInfo after = DiskSupport.current(qmp, d.id());
+            PrintWriter out = disk.out();
             if (json) {
                 out.println(Json.pretty(DiskSupport.result(guest.name(), "backup", after).put("target", t.toString())
                     .put("format", fmt.qemuName()).put("virtualSize", d.virtualSize())));
@@ -110,7 +86,7 @@ public final class DiskBackupCommand implements Callable<Integer> {
         try {
             Files.deleteIfExists(t);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("kvmj disk backup: could not remove the partial " + t + ": " + e);
+            disk.err().println("kvmj disk backup: could not remove the partial " + t + ": " + e);
         }
     }
 }

@@ -4,20 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
-import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.ImageLayer;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kvmj disk commit NAME DRIVE [--base NODE|FILE]}: active {@code block-commit} of the drive's active layer into
@@ -29,33 +24,22 @@ import picocli.CommandLine.Spec;
         "By default into the image directly below (never further: a deeper base may be shared by other guests); "
             + "--base picks a deeper one and drops the layers in between from the chain."})
 public final class DiskCommitCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    DiskCommand parent;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
-    String name;
-
-    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
-    String drive;
+    @Mixin
+    DiskTarget disk;
 
     @Option(names = "--base", paramLabel = "NODE|FILE",
         description = "Commit into this backing image (node name or file) instead of the one directly below.")
     String base;
 
-    @Option(names = "--job-timeout", defaultValue = "3600", paramLabel = "SECONDS",
-        description = "Bound on the commit job (default ${DEFAULT-VALUE}).")
-    long jobTimeout;
+    @Mixin
+    DiskJob job;
 
     @Option(names = "--json", description = "Print the result and the drive's new chain as JSON.")
     boolean json;
 
     @Override
     public Integer call() {
-        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
-            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
+        return disk.withDrive((qmp, guest, d) -> {
             List<ImageLayer> chain = d.chain();
             if (chain.size() < 2) {
                 throw new DiskFailure("drive '" + d.id() + "' has no backing image (" + d.file()
@@ -66,19 +50,12 @@ public final class DiskCommitCommand implements Callable<Integer> {
             if (into.node() == null) {
                 throw new DiskFailure("QEMU lists no block node for backing image " + into.file());
             }
-            JobProgressPrinter progress = JobProgressPrinter.forConsole(spec.commandLine().getErr(),
-                "commit " + d.id());
-            try {
-                new LiveStorage(qmp, new QemuImg()).jobTimeout(Duration.ofSeconds(jobTimeout))
-                    .commit(d.activeNode(), d.activeNode(), into.node(), progress);
-            } catch (RuntimeException e) {
-                progress.failed();
-                throw e;
-            }
-            progress.done();
-            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
+            job.run(new LiveStorage(qmp, new QemuImg()), d.id(),
+                (storage, progress) -> storage.commit(d.activeNode(), d.activeNode(), into.node(), progress),
+                () -> { });
+            DriveInfo after = DiskSupport.current(qmp, d.id());
             List<ImageLayer> dropped = chain.subList(0, baseIndex);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = disk.out();
             if (json) {
                 ObjectNode o = DiskSupport.result(guest.name(), "commit", after).put("committedInto", into.file())
                     .put("baseNode", into.node());

@@ -6,37 +6,27 @@ import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.ImageLayer;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code kvmj disk list NAME}: the guest's drives, their node names, files, backing chains and cache flags. */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = "List a running guest's drives: device id (DRIVE), node names, files, backing chain, cache mode.")
 public final class DiskListCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    DiskCommand parent;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
-    String name;
+    @Mixin
+    DiskGuest disk;
 
     @Option(names = "--json", description = "Print the drives as a JSON array.")
     boolean json;
 
     @Override
     public Integer call() {
-        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
+        return disk.withGuest((qmp, guest) -> {
             List<DriveInfo> drives = Drives.query(qmp);
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = disk.out();
             if (json) {
                 ArrayNode a = Json.MAPPER.createArrayNode();
                 drives.forEach(d -> a.add(DiskSupport.json(d)));

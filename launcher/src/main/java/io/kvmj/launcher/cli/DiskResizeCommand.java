@@ -3,19 +3,15 @@ package io.kvmj.launcher.cli;
 import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
-import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code kvmj disk resize NAME DRIVE [+]SIZE}: live {@code block_resize}; shrinking needs {@code --shrink}. */
 @Command(name = "resize", mixinStandardHelpOptions = true,
@@ -23,17 +19,8 @@ import picocli.CommandLine.Spec;
         + "the new capacity at once (grow its partition/filesystem afterwards).",
         "Shrinking needs --shrink: data beyond the new end is lost, so shrink the guest's filesystem first."})
 public final class DiskResizeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    DiskCommand parent;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
-    String name;
-
-    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
-    String drive;
+    @Mixin
+    DiskTarget disk;
 
     @Parameters(index = "2", paramLabel = "[+]SIZE", converter = SizeArg.Converter.class,
         description = "New size (e.g. 20G) or increment (+5G).")
@@ -63,8 +50,7 @@ public final class DiskResizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
-            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
+        return disk.withDrive((qmp, guest, d) -> {
             long before = d.virtualSize();
             long target = size.increment() ? Math.addExact(before, size.size().bytes()) : size.size().bytes();
             if (target < before && !shrink) {
@@ -75,8 +61,8 @@ public final class DiskResizeCommand implements Callable<Integer> {
             if (target != before) {
                 new LiveStorage(qmp, new QemuImg()).resize(d.activeNode(), ByteSize.ofBytes(target));
             }
-            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
-            PrintWriter out = spec.commandLine().getOut();
+            DriveInfo after = DiskSupport.current(qmp, d.id());
+            PrintWriter out = disk.out();
             if (json) {
                 out.println(Json.pretty(DiskSupport.result(guest.name(), "resize", after).put("oldSize", before)
                     .put("newSize", after.virtualSize())));

@@ -6,19 +6,15 @@ import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.TypeConversionException;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code kvmj disk snapshot NAME DRIVE [--file OVERLAY]}: an external snapshot; a new qcow2 overlay (backed by the
@@ -29,17 +25,8 @@ import picocli.CommandLine.Spec;
         + "layer, the current image freezes (copy it, or undo the snapshot later with 'kvmj disk commit').",
         "Default overlay: next to the active image, named IMAGE-YYYYMMDDTHHMMSSZ.qcow2 (UTC)."})
 public final class DiskSnapshotCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @ParentCommand
-    DiskCommand parent;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "Guest name.")
-    String name;
-
-    @Parameters(index = "1", paramLabel = "DRIVE", description = "Device id (e.g. disk0) or node name.")
-    String drive;
+    @Mixin
+    DiskTarget disk;
 
     @Option(names = {"-f", "--file"}, paramLabel = "OVERLAY", description = "The new overlay file (must not exist).")
     Path file;
@@ -65,18 +52,14 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return DiskSupport.withGuest(spec, name, Duration.ofSeconds(parent.timeout), (qmp, guest) -> {
-            DriveInfo d = DiskSupport.requireInserted(Drives.resolve(Drives.query(qmp), drive));
-            Path overlay = file != null ? file.toAbsolutePath().normalize()
-                : DiskSupport.defaultOverlay(d.file(), Instant.now());
-            if (Files.exists(overlay)) {
-                throw new IllegalArgumentException(overlay + " already exists; refusing to overwrite it");
-            }
+        return disk.withDrive((qmp, guest, d) -> {
+            Path overlay = DiskSupport.requireAbsent(file != null ? file.toAbsolutePath().normalize()
+                : DiskSupport.defaultOverlay(d.file(), Instant.now()));
             String newNode = node != null ? node
                 : DiskSupport.newNodeName(d.id(), Drives.nodeNames(qmp));
             new LiveStorage(qmp, new QemuImg()).externalSnapshot(d.activeNode(), overlay, newNode);
-            DriveInfo after = Drives.resolve(Drives.query(qmp), d.id());
-            PrintWriter out = spec.commandLine().getOut();
+            DriveInfo after = DiskSupport.current(qmp, d.id());
+            PrintWriter out = disk.out();
             if (json) {
                 ObjectNode o = DiskSupport.result(guest.name(), "snapshot", after).put("overlay", overlay.toString())
                     .put("node", newNode).put("frozenNode", d.activeNode()).put("frozenFile", d.file());

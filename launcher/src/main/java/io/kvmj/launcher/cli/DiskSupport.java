@@ -8,6 +8,7 @@ import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.launcher.storage.BlockJobException;
 import io.kvmj.launcher.storage.DriveInfo;
+import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.ImageLayer;
 import io.kvmj.launcher.storage.UnknownDriveException;
 import io.kvmj.qmp.QmpErrorException;
@@ -84,6 +85,19 @@ final class DiskSupport {
 
     private static String prefix(GuestInfo guest) {
         return guest == null ? "" : "guest " + guest.name() + ": ";
+    }
+
+    /** Drive {@code id} as the guest has it now (after an operation). */
+    static DriveInfo current(QmpMonitor qmp, String id) {
+        return Drives.resolve(Drives.query(qmp), id);
+    }
+
+    /** Refuses (exit code 2) a file to be created that exists already. */
+    static Path requireAbsent(Path file) {
+        if (Files.exists(file)) {
+            throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
+        }
+        return file;
     }
 
     /** Fails with exit code 1 when the drive has no medium. */

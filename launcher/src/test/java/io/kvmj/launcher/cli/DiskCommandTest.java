@@ -20,7 +20,7 @@ class DiskCommandTest {
         ParseResult r = cl.parseArgs("disk", "resize", "vm1", "disk0", "+1G", "--timeout", "7", "--shrink");
         List<CommandLine> cmds = r.asCommandLineList();
         DiskResizeCommand resize = (DiskResizeCommand) cmds.get(cmds.size() - 1).getCommand();
-        assertEquals(7, resize.parent.timeout, "--timeout after the subcommand reaches the disk command");
+        assertEquals(7, resize.disk.parent.timeout, "--timeout after the subcommand reaches the disk command");
         assertEquals(new DiskResizeCommand.SizeArg(true, io.kvmj.core.image.ByteSize.ofGiB(1)), resize.size);
         assertTrue(resize.shrink);
     }
