@@ -28,6 +28,27 @@ final class Futures {
         }
     }
 
+    /** Whether spinning can help: with one CPU the spinner would only delay the thread it waits for. */
+    private static final boolean MULTI_CPU = Runtime.getRuntime().availableProcessors() > 1;
+
+    /**
+     * {@link #await(CompletableFuture)} after busy-waiting up to {@code spinNanos} for the future to complete: a
+     * completion seen while spinning costs no park/unpark (a futex wake-up and a reschedule of this thread).
+     */
+    static <T> T await(CompletableFuture<T> f, long spinNanos) {
+        if (spinNanos > 0 && MULTI_CPU && !f.isDone()) {
+            long start = System.nanoTime();
+            int spins = 0;
+            while (!f.isDone()) {
+                Thread.onSpinWait();
+                if ((++spins & 0x3f) == 0 && System.nanoTime() - start >= spinNanos) {
+                    break;
+                }
+            }
+        }
+        return await(f);
+    }
+
     /** Waits for a future whose completion is bounded elsewhere; rethrows QMP failures unwrapped. */
     static <T> T await(CompletableFuture<T> f) {
         try {

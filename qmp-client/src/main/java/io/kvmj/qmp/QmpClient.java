@@ -44,6 +44,7 @@ public final class QmpClient implements QmpMonitor {
     private final String label;
     private final String idPrefix;
     private final QmpClientOptions options;
+    private final long spinNanos;
     private final IoResources io;
     private final EventDispatcher events;
     private final PendingTable pending;
@@ -67,6 +68,7 @@ public final class QmpClient implements QmpMonitor {
         this.label = options.name() + "-" + seq;
         this.idPrefix = "k" + seq + ".";
         this.options = options;
+        this.spinNanos = options.blockingSpin().toNanos();
         this.io = io;
         this.events = new EventDispatcher(label, options.eventQueueCapacity(), options.initialListeners());
         this.pending = new PendingTable(label, options.completionExecutor());
@@ -290,7 +292,8 @@ public final class QmpClient implements QmpMonitor {
     }
 
     /**
-     * Blocking call; the caller is woken directly by the I/O thread.
+     * Blocking call; the I/O thread completes the reply directly, and the caller spins for it for up to
+     * {@link QmpClientOptions#blockingSpin()} before parking.
      *
      * @throws IllegalStateException if called on this client's I/O thread (it would deadlock)
      */
@@ -300,7 +303,7 @@ public final class QmpClient implements QmpMonitor {
         if (ch != null && ch.eventLoop().inEventLoop()) {
             throw new IllegalStateException("blocking QMP call on the client's I/O thread would deadlock");
         }
-        return Futures.await(send(command, arguments, timeout, false, true));
+        return Futures.await(send(command, arguments, timeout, false, true), spinNanos);
     }
 
     private CompletableFuture<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean oob,

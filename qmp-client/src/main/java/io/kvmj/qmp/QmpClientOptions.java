@@ -21,13 +21,19 @@ import java.util.concurrent.ForkJoinPool;
  *                            you pass a direct executor such as {@code Runnable::run})
  * @param initialListeners    event listeners registered before the greeting arrives (see events before greeting)
  * @param name                label used in thread names and log messages
+ * @param blockingSpin        how long a blocking {@code call} spins for its reply before parking (zero = park at
+ *                            once; ignored on a single CPU)
  */
 public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeout, Duration connectTimeout,
         int maxLineLength, int eventQueueCapacity, boolean enableOob, Executor completionExecutor,
-        List<QmpEventListener> initialListeners, String name) {
+        List<QmpEventListener> initialListeners, String name, Duration blockingSpin) {
 
     /** Default maximum line length: 64 MiB (QEMU replies such as query-qmp-schema are large). */
     public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
+    /** Default {@link #blockingSpin()}: 1 ms, a few QMP round trips. */
+    public static final Duration DEFAULT_BLOCKING_SPIN = Duration.ofMillis(1);
+    /** Upper bound of {@link #blockingSpin()}: spinning longer only burns a CPU. */
+    public static final Duration MAX_BLOCKING_SPIN = Duration.ofMillis(100);
 
     public QmpClientOptions {
         Objects.requireNonNull(commandTimeout, "commandTimeout");
@@ -35,6 +41,11 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(completionExecutor, "completionExecutor");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(blockingSpin, "blockingSpin");
+        if (blockingSpin.isNegative() || blockingSpin.compareTo(MAX_BLOCKING_SPIN) > 0) {
+            throw new IllegalArgumentException("blockingSpin must be between 0 and " + MAX_BLOCKING_SPIN.toMillis()
+                    + " ms, got " + blockingSpin);
+        }
         if (commandTimeout.isNegative() || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
                 || connectTimeout.isNegative()) {
             throw new IllegalArgumentException("timeouts must be positive (commandTimeout may be zero = none)");
@@ -70,6 +81,7 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         b.completionExecutor = completionExecutor;
         b.initialListeners.addAll(initialListeners);
         b.name = name;
+        b.blockingSpin = blockingSpin;
         return b;
     }
 
@@ -84,6 +96,7 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         private Executor completionExecutor = ForkJoinPool.commonPool();
         private final List<QmpEventListener> initialListeners = new ArrayList<>();
         private String name = "qmp";
+        private Duration blockingSpin = DEFAULT_BLOCKING_SPIN;
 
         private Builder() {
         }
@@ -146,9 +159,20 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
             return this;
         }
 
+        /**
+         * How long a blocking {@code call} busy-waits ({@link Thread#onSpinWait()}) for its reply before parking
+         * (default 1 ms, at most 100 ms; zero parks at once). A reply that arrives while the caller spins is seen
+         * without a thread wake-up, which is most of the latency of a short command; the cost is up to this much
+         * CPU time per call that takes longer. Never spins on a single CPU.
+         */
+        public Builder blockingSpin(Duration d) {
+            this.blockingSpin = d;
+            return this;
+        }
+
         public QmpClientOptions build() {
             return new QmpClientOptions(commandTimeout, handshakeTimeout, connectTimeout, maxLineLength,
-                    eventQueueCapacity, enableOob, completionExecutor, initialListeners, name);
+                    eventQueueCapacity, enableOob, completionExecutor, initialListeners, name, blockingSpin);
         }
     }
 }

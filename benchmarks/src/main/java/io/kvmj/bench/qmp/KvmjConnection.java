@@ -18,7 +18,12 @@ public class KvmjConnection {
     @Setup(Level.Trial)
     public void setup() throws IOException {
         target = QmpTarget.acquire();
-        client = QmpClient.open(target.socket(QmpTarget.KVMJ), QmpClientOptions.defaults());
+        client = QmpClient.open(target.socket(QmpTarget.KVMJ), options());
+    }
+
+    /** The client's options: the defaults. */
+    QmpClientOptions options() {
+        return QmpClientOptions.defaults();
     }
 
     @TearDown(Level.Trial)

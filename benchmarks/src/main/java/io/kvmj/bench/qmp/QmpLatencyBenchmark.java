@@ -23,6 +23,12 @@ public class QmpLatencyBenchmark {
         return s.client.call("query-status");
     }
 
+    /** kvmj client, blocking generic call with spinning disabled: the caller parks until the I/O thread wakes it. */
+    @Benchmark
+    public JsonNode kvmjParking(KvmjParkingConnection s) {
+        return s.client.call("query-status");
+    }
+
     /** kvmj client, blocking typed call: query-status mapped to a StatusInfo record. */
     @Benchmark
     public StatusInfo kvmjTyped(KvmjConnection s) {

@@ -18,6 +18,14 @@ public final class QmpSuite implements Suite {
 
     static final double TARGET_P50 = 1.1;
     static final int[] IN_FLIGHT = {1, 8, 64};
+    /**
+     * Warm-up iterations of the latency benchmarks at least: the Netty and Jackson paths of the kvmj client take
+     * several thousand calls to be compiled by C2 (the minimal client's few methods take far fewer).
+     */
+    static final int LATENCY_WARMUPS = 6;
+    /** Latency benchmark methods of the kvmj client and their labels; {@code kvmj} carries the target. */
+    static final Map<String, String> LABELS = Map.of("kvmj", "client call()", "kvmjTyped",
+            "typed call(QueryStatus)", "kvmjParking", "client call(), blockingSpin=0 (parks at once)");
 
     @Override
     public String id() {
@@ -32,7 +40,7 @@ public final class QmpSuite implements Suite {
             // Forks run one after another while the machine load drifts: interleave the clients (ABBA) and
             // take the median over rounds of each percentile.
             int rounds = Math.max(2, ctx.profile().forks() * 2);
-            List<String> order = List.of("minimal", "kvmj", "kvmjTyped");
+            List<String> order = List.of("minimal", "kvmj", "kvmjTyped", "kvmjParking");
             Map<String, List<RunResult>> latency = new java.util.HashMap<>();
             for (int r = 0; r < rounds; r++) {
                 List<String> o = new ArrayList<>(order);
@@ -42,7 +50,8 @@ public final class QmpSuite implements Suite {
                 for (String m : o) {
                     new JmhResults(ctx.runJmh("qmp-latency-" + m + "-" + r,
                             QmpLatencyBenchmark.class.getName() + "\\." + m + "$", props,
-                            b -> b.timeUnit(TimeUnit.MICROSECONDS).forks(1)))
+                            b -> b.timeUnit(TimeUnit.MICROSECONDS).forks(1)
+                                    .warmupIterations(Math.max(LATENCY_WARMUPS, ctx.profile().warmupIterations()))))
                             .find(m, Map.of()).ifPresent(x -> latency.computeIfAbsent(m, k -> new ArrayList<>()).add(x));
                 }
             }
@@ -66,15 +75,14 @@ public final class QmpSuite implements Suite {
             } else {
                 for (double p : new double[] {50, 99}) {
                     double base = medianPercentile(min, p);
-                    for (String m : List.of("kvmj", "kvmjTyped")) {
+                    for (String m : List.of("kvmj", "kvmjTyped", "kvmjParking")) {
                         List<RunResult> rs = latency.getOrDefault(m, List.of());
                         if (rs.isEmpty()) {
                             ctx.note("qmp: kvmj client latency benchmark " + m + " produced no result");
                             continue;
                         }
                         long samples = rs.stream().mapToLong(x -> x.getPrimaryResult().getSampleCount()).sum();
-                        out.add(Figure.time("qmp", "query-status p" + (int) p + ", kvmj " + (m.equals("kvmj")
-                                        ? "client call()" : "typed call(QueryStatus)"),
+                        out.add(Figure.time("qmp", "query-status p" + (int) p + ", kvmj " + LABELS.get(m),
                                 medianPercentile(rs, p), null, "µs", "minimal java.nio client", base,
                                 p == 50 && m.equals("kvmj") ? TARGET_P50 : null, "host",
                                 "JMH SampleTime, same QEMU; median over " + rs.size() + " interleaved (ABBA) forks, "
