@@ -3,7 +3,7 @@ package io.kvmj.bench.disk;
 import io.kvmj.core.ffi.NativeAccess;
 import io.kvmj.core.ffi.Posix;
 
-/** {@link PosixIo} over the project's FFI, {@link NativeAccess#get()} (JNA direct mapping by default). */
+/** {@link PosixIo} over the project's FFI, {@link NativeAccess#get()} (jnr-ffi by default). */
 final class ProjectPosixIo implements PosixIo {
 
     private final NativeAccess na;

@@ -12,8 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The raw C baseline: compiles {@code kvm_ioctl_loop.c} (a resource) with gcc into a temporary
- * directory, runs it, and parses the ns per {@code KVM_CHECK_EXTENSION} call it prints.
+ * The raw C baseline: compiles {@code kvm_ioctl_loop.c} (a resource) with gcc, as a program that runs in its own
+ * process ({@link #compile}, {@link #runCompiled}) and as a shared library that runs inside the benchmark JVM
+ * ({@link #compileLibrary}, {@link InProcessLoop}), and parses the ns per {@code KVM_CHECK_EXTENSION} call.
  */
 public final class CBaseline {
 
@@ -60,16 +61,35 @@ public final class CBaseline {
 
     /** Compiles the C loop with gcc -O2 into {@code dir} and returns the executable. */
     public static Path compile(Path dir) throws IOException, InterruptedException {
+        Path exe = dir.resolve("kvm_ioctl_loop");
+        run(List.of("gcc", "-O2", "-o", exe.toString(), source(dir).toString()), 120);
+        return exe;
+    }
+
+    /**
+     * Compiles the same C loop with gcc -O2 as a shared library ({@code kvmj_ioctl_loop()}) into {@code dir} and
+     * returns it; {@link InProcessLoop} loads it into the benchmark JVM.
+     */
+    public static Path compileLibrary(Path dir) throws IOException, InterruptedException {
+        Path lib = dir.resolve("libkvm_ioctl_loop.so");
+        run(List.of("gcc", "-O2", "-shared", "-fPIC", "-DKVMJ_LIBRARY", "-o", lib.toString(),
+                source(dir).toString()), 120);
+        return lib;
+    }
+
+    /** Copies the C source from the jar into {@code dir} (once). */
+    private static Path source(Path dir) throws IOException {
         Path src = dir.resolve("kvm_ioctl_loop.c");
+        if (Files.exists(src)) {
+            return src;
+        }
         try (InputStream in = CBaseline.class.getResourceAsStream("kvm_ioctl_loop.c")) {
             if (in == null) {
                 throw new IOException("resource kvm_ioctl_loop.c missing from the benchmarks jar");
             }
             Files.copy(in, src);
         }
-        Path exe = dir.resolve("kvm_ioctl_loop");
-        run(List.of("gcc", "-O2", "-o", exe.toString(), src.toString()), 120);
-        return exe;
+        return src;
     }
 
     /** Runs an already compiled loop. */

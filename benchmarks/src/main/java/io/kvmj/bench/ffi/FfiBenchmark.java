@@ -24,9 +24,11 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * {@code ioctl(/dev/kvm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY)} per call, through each FFI path.
- * The raw C loop ({@link CBaseline}) is the baseline: when {@value #C_EXE_PROPERTY} names the compiled
- * loop, it runs right before every measurement iteration (outside the measured time) and its ns/call is
- * appended, tagged with the benchmark, to {@value #C_OUT_PROPERTY}; so both see the same machine load.
+ * The raw C loop ({@link CBaseline}) is the baseline, run right before every measurement iteration (outside the
+ * measured time) so both see the same machine load: the shared library {@value #C_LIB_PROPERTY} inside this
+ * JVM on this thread and descriptor ({@value #IN_PROCESS}, the baseline of the ratios) and the program
+ * {@value #C_EXE_PROPERTY} in its own process ({@value #SEPARATE_PROCESS}, for reference). Each ns/call is
+ * appended to {@value #C_OUT_PROPERTY} as {@code <benchmark> <kind> <ns>}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,6 +41,11 @@ public class FfiBenchmark {
     static final int CAP = Capability.USER_MEMORY.number();
     static final String C_EXE_PROPERTY = "kvmj.bench.ffi.c.exe";
     static final String C_OUT_PROPERTY = "kvmj.bench.ffi.c.out";
+    static final String C_LIB_PROPERTY = "kvmj.bench.ffi.c.lib";
+    /** Baseline kind: the C loop inside the benchmark JVM. */
+    static final String IN_PROCESS = "in-process";
+    /** Baseline kind: the C loop as its own program. */
+    static final String SEPARATE_PROCESS = "separate-process";
     /** ioctls per interleaved C run. */
     static final long C_CALLS = 300_000;
     private static final int O_RDWR_CLOEXEC = 0x2 | 0x80000;
@@ -49,6 +56,7 @@ public class FfiBenchmark {
     private Kvm kvmJna;
     private Kvm kvmJnr;
     private int fd;
+    private InProcessLoop cLoop;
 
     @Setup(Level.Trial)
     public void open() {
@@ -61,29 +69,40 @@ public class FfiBenchmark {
         if (varargsFd < 0) {
             throw new IllegalStateException("cannot open /dev/kvm");
         }
+        String lib = System.getProperty(C_LIB_PROPERTY);
+        cLoop = lib == null ? null : InProcessLoop.load(Path.of(lib));
     }
 
-    /** Runs the raw C loop before each measurement iteration and records its ns/call for this benchmark. */
+    /** Runs the raw C loops before each measurement iteration and records their ns/call for this benchmark. */
     @Setup(Level.Iteration)
     public void cBaseline(BenchmarkParams bp, IterationParams ip) throws Exception {
         String exe = System.getProperty(C_EXE_PROPERTY);
         String out = System.getProperty(C_OUT_PROPERTY);
-        if (exe == null || out == null || ip.getType() != IterationType.MEASUREMENT) {
+        if (out == null || ip.getType() != IterationType.MEASUREMENT) {
             return;
         }
-        CBaseline.Result r = CBaseline.runCompiled(Path.of(exe), C_CALLS, 1, CAP);
         String method = bp.getBenchmark().substring(bp.getBenchmark().lastIndexOf('.') + 1);
-        Files.writeString(Path.of(out), method + " " + r.medianNs() + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        StringBuilder lines = new StringBuilder();
+        if (cLoop != null) {
+            cLoop.nsPerCall(fd, C_CALLS / 10, CAP); // warm-up
+            lines.append(method).append(' ').append(IN_PROCESS).append(' ').append(cLoop.nsPerCall(fd, C_CALLS, CAP))
+                    .append('\n');
+        }
+        if (exe != null) {
+            CBaseline.Result r = CBaseline.runCompiled(Path.of(exe), C_CALLS, 1, CAP);
+            lines.append(method).append(' ').append(SEPARATE_PROCESS).append(' ').append(r.medianNs()).append('\n');
+        }
+        Files.writeString(Path.of(out), lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Reads the interleaved C results of {@code method} from the file the forks appended to. */
-    static List<Double> readC(Path file, String method) throws java.io.IOException {
+    /** Reads the interleaved C results of one kind for {@code method} from the file the forks appended to. */
+    static List<Double> readC(Path file, String method, String kind) throws java.io.IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
-        return Files.readAllLines(file).stream().map(String::trim).filter(l -> l.startsWith(method + " "))
-                .map(l -> Double.parseDouble(l.substring(method.length() + 1))).toList();
+        String prefix = method + " " + kind + " ";
+        return Files.readAllLines(file).stream().map(String::trim).filter(l -> l.startsWith(prefix))
+                .map(l -> Double.parseDouble(l.substring(prefix.length()))).toList();
     }
 
     @TearDown(Level.Trial)
@@ -95,13 +114,13 @@ public class FfiBenchmark {
         }
     }
 
-    /** kvmj default backend: NativeAccess.jna(), JNA direct mapping, fixed (int,long,long) signature. */
+    /** NativeAccess.jna(): JNA direct mapping, fixed (int,long,long) signature. */
     @Benchmark
     public long jnaDirect() {
         return jna.ioctl(fd, KVM_CHECK_EXTENSION, CAP);
     }
 
-    /** kvmj alternative backend: NativeAccess.jnr(), jnr-ffi. */
+    /** kvmj default backend: NativeAccess.jnr(), jnr-ffi, fixed (int,long,long) signature. */
     @Benchmark
     public long jnrFfi() {
         return jnr.ioctl(fd, KVM_CHECK_EXTENSION, CAP);

@@ -17,16 +17,18 @@ public final class FfiSuite implements Suite {
 
     /** Benchmark methods with their labels; the first is the default backend that carries the target. */
     static final List<Variant> VARIANTS = List.of(
-            new Variant("jnaDirect", "JNA direct mapping, NativeAccess.jna().ioctl (default backend)"),
-            new Variant("jnrFfi", "jnr-ffi, NativeAccess.jnr().ioctl"),
-            new Variant("kvmCheckExtensionJna", "Kvm.checkExtension(Capability), JNA"),
+            new Variant("jnrFfi", "jnr-ffi, NativeAccess.jnr().ioctl (default backend)"),
+            new Variant("jnaDirect", "JNA direct mapping, NativeAccess.jna().ioctl"),
             new Variant("kvmCheckExtensionJnr", "Kvm.checkExtension(Capability), jnr-ffi"),
+            new Variant("kvmCheckExtensionJna", "Kvm.checkExtension(Capability), JNA"),
             new Variant("jnaVarargs", "JNA interface mapping, varargs ioctl (not used by kvmj)"));
     /** A benchmark method and its label. */
     record Variant(String method, String label) {
     }
 
-    static final String DEFAULT_BACKEND = "jnaDirect";
+    static final String DEFAULT_BACKEND = "jnrFfi";
+    /** The baseline of every ratio: the same C loop, run in this JVM on the benchmark thread. */
+    static final String IN_PROCESS_BASELINE = "raw C loop (gcc -O2) in the same JVM, interleaved";
     static final double TARGET = 1.3;
 
     @Override
@@ -45,8 +47,10 @@ public final class FfiSuite implements Suite {
         List<Figure> out = new ArrayList<>();
         try {
             Path exe;
+            Path lib;
             try {
                 exe = CBaseline.compile(dir);
+                lib = CBaseline.compileLibrary(dir);
             } catch (Exception e) {
                 ctx.note("ffi: compiling the raw C baseline failed (" + e.getMessage() + "); FFI suite skipped");
                 return List.of();
@@ -54,26 +58,38 @@ public final class FfiSuite implements Suite {
             CBaseline.Result before = CBaseline.runCompiled(exe, 1_000_000L, ctx.profile().cRepetitions(),
                     FfiBenchmark.CAP);
             JmhResults jmh = new JmhResults(ctx.runJmh("ffi", FfiBenchmark.class.getName() + "\\.",
-                    Map.of(FfiBenchmark.C_EXE_PROPERTY, exe.toString(), FfiBenchmark.C_OUT_PROPERTY, cOut.toString()),
+                    Map.of(FfiBenchmark.C_EXE_PROPERTY, exe.toString(), FfiBenchmark.C_LIB_PROPERTY, lib.toString(),
+                            FfiBenchmark.C_OUT_PROPERTY, cOut.toString()),
                     b -> b.mode(Mode.AverageTime)));
-            List<Double> allC = new ArrayList<>();
+            List<Double> allIn = new ArrayList<>();
+            List<Double> allSeparate = new ArrayList<>();
             for (Variant v : VARIANTS) {
                 RunResult r = jmh.find(v.method(), Map.of()).orElse(null);
-                List<Double> cs = FfiBenchmark.readC(cOut, v.method());
-                if (r == null || cs.isEmpty()) {
+                List<Double> in = FfiBenchmark.readC(cOut, v.method(), FfiBenchmark.IN_PROCESS);
+                List<Double> sep = FfiBenchmark.readC(cOut, v.method(), FfiBenchmark.SEPARATE_PROCESS);
+                if (r == null || in.isEmpty()) {
                     ctx.note("ffi: JMH benchmark " + v.method() + " produced no result or no interleaved C run");
                     continue;
                 }
-                allC.addAll(cs);
-                out.add(Figure.time("ffi", v.label(), JmhResults.score(r), JmhResults.error(r), "ns/call",
-                        "raw C loop (gcc -O2), interleaved", CBaseline.median(cs),
+                allIn.addAll(in);
+                allSeparate.addAll(sep);
+                double score = JmhResults.score(r);
+                String separate = sep.isEmpty() ? "" : String.format(java.util.Locale.ROOT,
+                        "; against the C program in its own process (%.1f ns): %.2f×", CBaseline.median(sep),
+                        score / CBaseline.median(sep));
+                out.add(Figure.time("ffi", v.label(), score, JmhResults.error(r), "ns/call",
+                        IN_PROCESS_BASELINE, CBaseline.median(in),
                         v.method().equals(DEFAULT_BACKEND) ? TARGET : null, "host",
-                        "JMH AverageTime; C: median of " + cs.size() + " runs of " + FfiBenchmark.C_CALLS
-                                + " ioctls, one before each measurement iteration"));
+                        "JMH AverageTime; C: median of " + in.size() + " runs of " + FfiBenchmark.C_CALLS
+                                + " ioctls in this JVM, one before each measurement iteration" + separate));
             }
-            out.add(Figure.plain("ffi", "raw C loop (gcc -O2)", allC.isEmpty() ? before.medianNs()
-                    : CBaseline.median(allC), "ns/call", true, "host",
-                    "median of all interleaved C runs; standalone before JMH: " + String.format(java.util.Locale.ROOT,
+            if (!allIn.isEmpty()) {
+                out.add(Figure.plain("ffi", "raw C loop (gcc -O2) inside the benchmark JVM", CBaseline.median(allIn),
+                        "ns/call", true, "host", "median of all interleaved in-process runs: the baseline of the ratios"));
+            }
+            out.add(Figure.plain("ffi", "raw C loop (gcc -O2) as its own program", allSeparate.isEmpty()
+                    ? before.medianNs() : CBaseline.median(allSeparate), "ns/call", true, "host",
+                    "median of all interleaved runs; standalone before JMH: " + String.format(java.util.Locale.ROOT,
                             "%.1f", before.medianNs()) + " ns (capability answer " + before.result() + ")"));
         } finally {
             try (var s = Files.list(dir)) {

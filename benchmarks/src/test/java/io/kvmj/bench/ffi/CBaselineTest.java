@@ -38,4 +38,15 @@ class CBaselineTest {
         assertEquals(1, r.result(), "KVM_CAP_USER_MEMORY is always present");
         assertTrue(r.medianNs() > 0);
     }
+
+    @Test
+    void libraryLoopRunsInsideTheJvmOnOurDescriptor(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/kvm")), "/dev/kvm not accessible");
+        InProcessLoop loop = InProcessLoop.load(CBaseline.compileLibrary(dir));
+        try (io.kvmj.core.kvm.Kvm kvm = io.kvmj.core.kvm.Kvm.open()) {
+            assertTrue(loop.nsPerCall(kvm.fd(), 10_000, 3) > 0);
+            // an fd that is not /dev/kvm makes the ioctl fail: the loop must say so, not report a time
+            assertThrows(IllegalStateException.class, () -> loop.nsPerCall(-1, 10, 3));
+        }
+    }
 }

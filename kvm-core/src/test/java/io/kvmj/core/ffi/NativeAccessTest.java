@@ -103,6 +103,8 @@ class NativeAccessTest {
     void propertySelectsBackend() {
         String old = System.getProperty(NativeAccess.PROPERTY);
         try {
+            System.clearProperty(NativeAccess.PROPERTY);
+            assertEquals("jnr", NativeAccess.get().name(), "jnr-ffi is the default backend");
             System.setProperty(NativeAccess.PROPERTY, "jnr");
             assertEquals("jnr", NativeAccess.get().name());
             System.setProperty(NativeAccess.PROPERTY, "jna");

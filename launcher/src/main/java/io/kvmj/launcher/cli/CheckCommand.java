@@ -40,8 +40,8 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of the table.")
     boolean json;
 
-    @Option(names = "--ffi", paramLabel = "jna|jnr",
-            description = "FFI backend for the ioctls (default: system property kvmj.ffi, else jna).")
+    @Option(names = "--ffi", paramLabel = "jnr|jna",
+            description = "FFI backend for the ioctls (default: system property kvmj.ffi, else jnr).")
     String ffi;
 
     @Option(names = "--no-run-test", description = "Skip the KVM_RUN smoke test (no guest code is executed).")
@@ -93,7 +93,7 @@ public final class CheckCommand implements Callable<Integer> {
             case "jnr":
                 return NativeAccess.jnr();
             default:
-                throw new IllegalArgumentException("unknown --ffi " + ffi + " (expected jna or jnr)");
+                throw new IllegalArgumentException("unknown --ffi " + ffi + " (expected jnr or jna)");
         }
     }
 
