@@ -2,20 +2,21 @@ package io.kvmj.qmp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connects a {@link QmpClient} with bounded retry: while the socket file does not exist yet or refuses (QEMU
- * still starting), it retries; other errors (path too long, permission denied) fail at once. It retries with a short backoff (5 ms doubling to 100 ms) until the connect timeout. Retries
- * are scheduled on the I/O thread; nothing blocks.
+ * still starting), it retries; other errors (path too long, permission denied) fail at once. It retries with a
+ * short backoff (5 ms doubling to 100 ms) until the connect timeout. Retries are scheduled on the I/O thread;
+ * nothing blocks. Each attempt opens a fresh socket through {@link QmpSockets}, so the client can write to it
+ * directly ({@link DirectWriter}).
  */
 final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
@@ -24,7 +25,6 @@ final class Connector {
     private final IoResources io;
     private final SocketAddress address;
     private final QmpClientOptions options;
-    private final Bootstrap bootstrap;
     private final long deadline;
 
     private Connector(QmpClient client, IoResources io, SocketAddress address, QmpClientOptions options) {
@@ -32,10 +32,6 @@ final class Connector {
         this.io = io;
         this.address = address;
         this.options = options;
-        this.bootstrap = new Bootstrap().group(io.group())
-                .channel(address instanceof UnixDomainSocketAddress ? NioDomainSocketChannel.class
-                        : NioSocketChannel.class)
-                .handler(QmpInboundHandler.initializer(client, options.maxLineLength()));
         this.deadline = System.nanoTime() + options.connectTimeout().toNanos();
     }
 
@@ -44,7 +40,19 @@ final class Connector {
     }
 
     private void attempt(int n) {
-        bootstrap.connect(address).addListener((ChannelFuture f) -> {
+        SocketChannel socket;
+        try {
+            socket = QmpSockets.open(address);
+        } catch (IOException e) {
+            client.connectFailed(new QmpConnectException("cannot open a socket for QMP at " + address + ": " + e, e));
+            return;
+        }
+        boolean unix = QmpSockets.unix(address);
+        ChannelFuture connecting = new Bootstrap().group(io.group())
+                .channelFactory(() -> QmpSockets.wrap(socket, unix))
+                .handler(QmpInboundHandler.initializer(client, options.maxLineLength()))
+                .connect(address);
+        connecting.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 return;
             }

@@ -6,6 +6,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 
 /** Completion helpers: complete off the I/O thread, unwrap for blocking callers. */
 final class Futures {
@@ -32,18 +35,39 @@ final class Futures {
     private static final boolean MULTI_CPU = Runtime.getRuntime().availableProcessors() > 1;
 
     /**
-     * {@link #await(CompletableFuture)} after busy-waiting up to {@code spinNanos} for the future to complete: a
-     * completion seen while spinning costs no park/unpark (a futex wake-up and a reschedule of this thread).
+     * {@link #await(CompletableFuture)} after busy-waiting (yielding) up to {@code spinNanos} for the future to
+     * complete: a completion seen while spinning costs no park/unpark (a futex wake-up and a reschedule of this
+     * thread).
      */
     static <T> T await(CompletableFuture<T> f, long spinNanos) {
+        return await(f, spinNanos, Duration.ZERO, () -> { });
+    }
+
+    /**
+     * Like {@link #await(CompletableFuture, long)} with a deadline enforced by the waiting thread: when
+     * {@code timeout} (not zero) passes, or the wait is interrupted, {@code expire} runs, which must settle
+     * {@code f} (fail it with a timeout, unless the reply won the race).
+     */
+    static <T> T await(CompletableFuture<T> f, long spinNanos, Duration timeout, Runnable expire) {
         if (spinNanos > 0 && MULTI_CPU && !f.isDone()) {
+            // yield rather than pause: a thread the caller's CPU is needed for (QEMU, the I/O thread) runs at
+            // once, and with nothing else runnable the yield returns at once and the caller checks again
             long start = System.nanoTime();
-            int spins = 0;
-            while (!f.isDone()) {
-                Thread.onSpinWait();
-                if ((++spins & 0x3f) == 0 && System.nanoTime() - start >= spinNanos) {
-                    break;
-                }
+            while (!f.isDone() && System.nanoTime() - start < spinNanos) {
+                Thread.yield();
+            }
+        }
+        if (!timeout.isZero() && !f.isDone()) {
+            try {
+                f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                expire.run();
+            } catch (InterruptedException e) {
+                expire.run();
+                Thread.currentThread().interrupt();
+                throw new QmpException("interrupted while waiting for QMP", e);
+            } catch (ExecutionException | CancellationException e) {
+                // reported by await below
             }
         }
         return await(f);

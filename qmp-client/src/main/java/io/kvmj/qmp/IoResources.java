@@ -1,6 +1,6 @@
 package io.kvmj.qmp;
 
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -16,10 +16,10 @@ final class IoResources {
     static final String THREAD_PREFIX = "kvmj-qmp-";
     private static final AtomicLong SEQ = new AtomicLong();
 
-    private final EventLoopGroup group;
+    private final IoEventLoopGroup group;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    private IoResources(EventLoopGroup group) {
+    private IoResources(IoEventLoopGroup group) {
         this.group = group;
     }
 
@@ -29,7 +29,7 @@ final class IoResources {
         return new IoResources(new MultiThreadIoEventLoopGroup(1, tf, NioIoHandler.newFactory()));
     }
 
-    EventLoopGroup group() {
+    IoEventLoopGroup group() {
         return group;
     }
 

@@ -29,6 +29,13 @@ final class PendingCommand {
         this.direct = direct;
     }
 
+    /** An entry that never reached the table: its future has already failed with {@code failure}. */
+    static PendingCommand failed(String command, JsonNode arguments, Throwable failure) {
+        PendingCommand p = new PendingCommand(null, command, arguments, Duration.ZERO, true);
+        p.future.completeExceptionally(failure);
+        return p;
+    }
+
     void cancelTimer() {
         Future<?> t = timer;
         if (t != null) {

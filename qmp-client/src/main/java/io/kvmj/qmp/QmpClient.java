@@ -4,15 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import java.io.EOFException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class QmpClient implements QmpMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
     private static final AtomicLong CLIENT_SEQ = new AtomicLong();
-    private static final byte[] NEWLINE = {'\n'};
 
     private final String label;
     private final String idPrefix;
@@ -56,6 +54,7 @@ public final class QmpClient implements QmpMonitor {
     private final AtomicBoolean readyDone = new AtomicBoolean();
     private volatile CompletableFuture<QmpSchema> schema;
     private volatile Channel channel;
+    private volatile DirectWriter writer;
     private volatile QmpGreeting greeting;
     private volatile boolean greetingSeen;
     private volatile boolean closeRequested;
@@ -130,6 +129,7 @@ public final class QmpClient implements QmpMonitor {
     // ---------------------------------------------------------------- I/O thread callbacks
 
     void onActive(Channel ch) {
+        this.writer = new DirectWriter(ch);
         this.channel = ch;
         LOG.debug("[{}] connected {}", label, ch);
         Duration hs = options.handshakeTimeout();
@@ -303,10 +303,18 @@ public final class QmpClient implements QmpMonitor {
         if (ch != null && ch.eventLoop().inEventLoop()) {
             throw new IllegalStateException("blocking QMP call on the client's I/O thread would deadlock");
         }
-        return Futures.await(send(command, arguments, timeout, false, true), spinNanos);
+        Duration to = timeout == null ? options.commandTimeout() : timeout;
+        PendingCommand p = submit(command, arguments, to, false, true);
+        return Futures.await(p.future, spinNanos, to, () -> pending.timeout(p.id));
     }
 
     private CompletableFuture<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean oob,
+            boolean direct) {
+        return submit(command, arguments, timeout, oob, direct).future;
+    }
+
+    /** Registers and writes one command; the returned entry's future may already have failed. */
+    private PendingCommand submit(String command, JsonNode arguments, Duration timeout, boolean oob,
             boolean direct) {
         if (command == null || command.isBlank()) {
             throw new IllegalArgumentException("command name must not be blank");
@@ -315,8 +323,9 @@ public final class QmpClient implements QmpMonitor {
             throw new IllegalArgumentException("arguments of " + command + " must be a JSON object");
         }
         Channel ch = channel;
-        if (closed || closeRequested || ch == null) {
-            return CompletableFuture.failedFuture(new QmpDisconnectedException(
+        DirectWriter writer = this.writer;
+        if (closed || closeRequested || ch == null || writer == null) {
+            return PendingCommand.failed(command, arguments, new QmpDisconnectedException(
                     closeRequested ? "client closed" : "not connected", command, lastError));
         }
         Duration to = timeout == null ? options.commandTimeout() : timeout;
@@ -329,9 +338,11 @@ public final class QmpClient implements QmpMonitor {
         req.put("id", id);
         byte[] bytes;
         try {
-            bytes = QmpJson.mapper().writeValueAsBytes(req);
+            byte[] json = QmpJson.mapper().writeValueAsBytes(req);
+            bytes = Arrays.copyOf(json, json.length + 1);
+            bytes[json.length] = '\n';
         } catch (JsonProcessingException e) {
-            return CompletableFuture.failedFuture(new QmpException("cannot serialise " + command, e));
+            return PendingCommand.failed(command, arguments, new QmpException("cannot serialise " + command, e));
         }
         PendingCommand p = new PendingCommand(id, command, arguments, to, direct);
         if (p.quit) {
@@ -340,31 +351,19 @@ public final class QmpClient implements QmpMonitor {
         pending.put(p);
         if (closed) { // lost a race with onInactive, which may not have seen our entry
             pending.disconnect(id, lastError, closeRequested ? "client closed" : "connection lost");
-            return p.future;
+            return p;
         }
-        ByteBuf buf = Unpooled.wrappedBuffer(bytes, NEWLINE);
-        Runnable write = () -> {
-            if (!to.isZero() && !p.future.isDone()) {
-                p.timer = ch.eventLoop().schedule(() -> pending.timeout(id), to.toNanos(), TimeUnit.NANOSECONDS);
-            }
-            ch.writeAndFlush(buf).addListener(f -> {
-                if (!f.isSuccess()) {
-                    pending.disconnect(id, f.cause(), "write failed");
-                }
-            });
-        };
-        EventLoop loop = ch.eventLoop();
-        if (loop.inEventLoop()) {
-            write.run();
-        } else {
+        if (!direct && !to.isZero()) {
+            // a blocking call enforces its own deadline; only futures get a timer on the I/O thread
             try {
-                loop.execute(write); // one hand-off per command: timer and write together
+                p.timer = ch.eventLoop().schedule(() -> pending.timeout(id), to.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
-                buf.release();
                 pending.disconnect(id, e, "connection lost");
+                return p;
             }
         }
-        return p.future;
+        writer.write(bytes, e -> pending.disconnect(id, e, "write failed"));
+        return p;
     }
 
     // ---------------------------------------------------------------- events

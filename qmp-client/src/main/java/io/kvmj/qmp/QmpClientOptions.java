@@ -160,10 +160,11 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         }
 
         /**
-         * How long a blocking {@code call} busy-waits ({@link Thread#onSpinWait()}) for its reply before parking
-         * (default 1 ms, at most 100 ms; zero parks at once). A reply that arrives while the caller spins is seen
-         * without a thread wake-up, which is most of the latency of a short command; the cost is up to this much
-         * CPU time per call that takes longer. Never spins on a single CPU.
+         * How long a blocking {@code call} busy-waits for its reply before parking (default 1 ms, at most 100 ms;
+         * zero parks at once). A reply that arrives while the caller spins is seen without a thread wake-up, a large
+         * part of the latency of a short command. The spin yields the CPU ({@link Thread#yield()}) on every turn, so
+         * QEMU and the I/O thread are not kept from running; it costs at most this much CPU time per call, only when
+         * the CPU is otherwise idle. Never spins on a single CPU.
          */
         public Builder blockingSpin(Duration d) {
             this.blockingSpin = d;

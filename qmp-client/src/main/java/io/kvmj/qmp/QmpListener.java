@@ -1,14 +1,16 @@
 package io.kvmj.qmp;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.nio.NioIoOps;
+import io.netty.channel.nio.NioSelectableChannelIoHandle;
+import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,7 +45,8 @@ public final class QmpListener implements AutoCloseable {
     private final IoResources io;
     private final Deque<CompletableFuture<QmpClient>> arrivals = new ArrayDeque<>();
     private final Deque<CompletableFuture<QmpClient>> waiting = new ArrayDeque<>();
-    private Channel server;
+    private ServerSocketChannel server;
+    private IoRegistration registration;
     private boolean closed;
 
     private QmpListener(SocketAddress address, QmpClientOptions options) {
@@ -81,31 +84,99 @@ public final class QmpListener implements AutoCloseable {
     }
 
     private void bind() {
-        boolean unix = address instanceof UnixDomainSocketAddress;
-        ServerBootstrap sb = new ServerBootstrap().group(io.group())
-                .channel(unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        QmpClient c;
-                        try {
-                            c = QmpClient.forAccepted(options, io);
-                        } catch (IllegalStateException e) {
-                            ch.close();
-                            return;
-                        }
-                        QmpInboundHandler.install(ch, c, options.maxLineLength());
-                        arrived(c, ch);
-                    }
-                });
-        ChannelFuture f = sb.bind(address).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            io.release();
-            io.awaitTermination(2000);
-            throw new QmpConnectException("cannot listen on " + address + ": " + f.cause(), f.cause());
+        try {
+            server = QmpSockets.bind(address);
+        } catch (IOException | RuntimeException e) {
+            failBind(e);
         }
-        server = f.channel();
+        Future<IoRegistration> f = io.group().register(new Acceptor(server)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                f.cause().addSuppressed(e);
+            }
+            failBind(f.cause());
+        }
+        registration = f.getNow();
+        io.group().submit(() -> registration.submit(NioIoOps.ACCEPT)).awaitUninterruptibly();
         LOG.debug("listening for QMP on {}", address);
+    }
+
+    private void failBind(Throwable cause) {
+        io.release();
+        io.awaitTermination(2000);
+        throw new QmpConnectException("cannot listen on " + address + ": " + cause, cause);
+    }
+
+    /** The server socket on the I/O thread: accepts every pending connection when it is readable. */
+    private final class Acceptor extends NioSelectableChannelIoHandle<ServerSocketChannel> {
+        Acceptor(ServerSocketChannel channel) {
+            super(channel);
+        }
+
+        @Override
+        protected void handle(ServerSocketChannel channel, SelectionKey key) {
+            while (key.isValid() && key.isAcceptable()) {
+                SocketChannel socket;
+                try {
+                    socket = channel.accept();
+                } catch (IOException e) {
+                    LOG.warn("accepting a QMP connection on {} failed: {}", address, e.toString());
+                    return;
+                }
+                if (socket == null) {
+                    return;
+                }
+                accepted(socket);
+            }
+        }
+    }
+
+    /** I/O thread: a QEMU connected; its client shares this listener's I/O thread. */
+    private void accepted(SocketChannel socket) {
+        QmpClient c;
+        try {
+            c = QmpClient.forAccepted(options, io);
+        } catch (IllegalStateException e) {
+            closeQuietly(socket);
+            return;
+        }
+        Channel ch = QmpSockets.wrap(socket, QmpSockets.unix(address));
+        QmpInboundHandler.install(ch, c, options.maxLineLength());
+        io.group().register(ch).addListener(f -> {
+            if (f.isSuccess()) {
+                arrived(c, ch);
+            } else {
+                LOG.warn("cannot register the accepted QMP connection on {}: {}", address, f.cause().toString());
+                closeQuietly(socket);
+            }
+        });
+    }
+
+    /** Deregisters and closes the server socket, on the I/O thread (waited for unless called there). */
+    private void stopAccepting() {
+        Runnable stop = () -> {
+            registration.cancel();
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.debug("closing the QMP server socket {} failed", address, e);
+            }
+        };
+        if (io.inEventLoop()) {
+            stop.run();
+        } else {
+            io.group().submit(stop).awaitUninterruptibly(5000);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing an accepted socket failed", e);
+        }
     }
 
     private void arrived(QmpClient c, Channel ch) {
@@ -135,9 +206,14 @@ public final class QmpListener implements AutoCloseable {
         });
     }
 
-    /** The address listened on. */
+    /** The address listened on (for TCP port 0, the port actually bound). */
     public SocketAddress address() {
-        return address;
+        try {
+            SocketAddress bound = server.getLocalAddress();
+            return bound == null ? address : bound;
+        } catch (IOException e) {
+            return address;
+        }
     }
 
     /**
@@ -190,7 +266,7 @@ public final class QmpListener implements AutoCloseable {
             waiting.clear();
             arrivals.clear();
         }
-        server.close().awaitUninterruptibly(5000);
+        stopAccepting();
         w.forEach(f -> f.completeExceptionally(new QmpDisconnectedException("listener closed", null)));
         a.forEach(f -> f.thenAccept(QmpClient::close));
         if (address instanceof UnixDomainSocketAddress u) {

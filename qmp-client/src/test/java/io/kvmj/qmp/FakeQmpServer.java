@@ -81,6 +81,11 @@ final class FakeQmpServer implements AutoCloseable {
         private final ByteBuffer in = ByteBuffer.allocate(1 << 16);
         private boolean eof;
 
+        /** The fake QEMU as the connecting side (QEMU's {@code -qmp tcp:HOST:PORT} without {@code server}). */
+        static Conn connect(java.net.SocketAddress address) throws IOException {
+            return new Conn(SocketChannel.open(address));
+        }
+
         Conn(SocketChannel ch) {
             this.ch = ch;
             in.flip();

@@ -23,6 +23,8 @@ public final class QmpSuite implements Suite {
      * several thousand calls to be compiled by C2 (the minimal client's few methods take far fewer).
      */
     static final int LATENCY_WARMUPS = 6;
+    /** ABBA rounds of the latency benchmarks at least: one fork each; single forks differ by tens of percent. */
+    static final int LATENCY_ROUNDS = 4;
     /** Latency benchmark methods of the kvmj client and their labels; {@code kvmj} carries the target. */
     static final Map<String, String> LABELS = Map.of("kvmj", "client call()", "kvmjTyped",
             "typed call(QueryStatus)", "kvmjParking", "client call(), blockingSpin=0 (parks at once)");
@@ -39,7 +41,7 @@ public final class QmpSuite implements Suite {
             Map<String, String> props = Map.of(QmpTarget.PROPERTY, qemu.property());
             // Forks run one after another while the machine load drifts: interleave the clients (ABBA) and
             // take the median over rounds of each percentile.
-            int rounds = Math.max(2, ctx.profile().forks() * 2);
+            int rounds = Math.max(LATENCY_ROUNDS, ctx.profile().forks() * 2);
             List<String> order = List.of("minimal", "kvmj", "kvmjTyped", "kvmjParking");
             Map<String, List<RunResult>> latency = new java.util.HashMap<>();
             for (int r = 0; r < rounds; r++) {
