@@ -4,6 +4,7 @@ import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,14 +20,24 @@ final class IoResources {
     private final IoEventLoopGroup group;
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    private IoResources(IoEventLoopGroup group) {
+    private final LingeringSelectStrategy strategy;
+
+    private IoResources(IoEventLoopGroup group, LingeringSelectStrategy strategy) {
         this.group = group;
+        this.strategy = strategy;
     }
 
-    static IoResources create(String name) {
+    static IoResources create(String name, long lingerNanos) {
         DefaultThreadFactory tf = new DefaultThreadFactory(THREAD_PREFIX + "io-" + name + "-" + SEQ.incrementAndGet(),
                 true);
-        return new IoResources(new MultiThreadIoEventLoopGroup(1, tf, NioIoHandler.newFactory()));
+        LingeringSelectStrategy strategy = new LingeringSelectStrategy(lingerNanos);
+        return new IoResources(new MultiThreadIoEventLoopGroup(1, tf,
+                NioIoHandler.newFactory(SelectorProvider.provider(), () -> strategy)), strategy);
+    }
+
+    /** I/O thread: a message was handled (see {@link LingeringSelectStrategy}). */
+    void active() {
+        strategy.active();
     }
 
     IoEventLoopGroup group() {

@@ -67,7 +67,7 @@ public final class QmpClient implements QmpMonitor {
         this.label = options.name() + "-" + seq;
         this.idPrefix = "k" + seq + ".";
         this.options = options;
-        this.spinNanos = options.blockingSpin().toNanos();
+        this.spinNanos = options.busyPoll().toNanos();
         this.io = io;
         this.events = new EventDispatcher(label, options.eventQueueCapacity(), options.initialListeners());
         this.pending = new PendingTable(label, options.completionExecutor());
@@ -91,7 +91,7 @@ public final class QmpClient implements QmpMonitor {
      * {@link QmpGreetingException}.
      */
     public static CompletableFuture<QmpClient> connect(SocketAddress address, QmpClientOptions options) {
-        IoResources io = IoResources.create(options.name());
+        IoResources io = IoResources.create(options.name(), options.busyPoll().toNanos());
         QmpClient client = new QmpClient(options, io);
         Connector.start(client, io, address, options);
         return client.ready;
@@ -145,6 +145,7 @@ public final class QmpClient implements QmpMonitor {
     }
 
     void onMessage(JsonNode msg) {
+        io.active();
         if (msg.has("event")) {
             onEvent(msg);
         } else if (!greetingSeen) {
@@ -292,8 +293,8 @@ public final class QmpClient implements QmpMonitor {
     }
 
     /**
-     * Blocking call; the I/O thread completes the reply directly, and the caller spins for it for up to
-     * {@link QmpClientOptions#blockingSpin()} before parking.
+     * Blocking call: the command is written on this thread, the I/O thread completes the reply directly, and this
+     * thread polls for it for up to {@link QmpClientOptions#busyPoll()} before parking; the timeout is kept here.
      *
      * @throws IllegalStateException if called on this client's I/O thread (it would deadlock)
      */

@@ -21,19 +21,18 @@ import java.util.concurrent.ForkJoinPool;
  *                            you pass a direct executor such as {@code Runnable::run})
  * @param initialListeners    event listeners registered before the greeting arrives (see events before greeting)
  * @param name                label used in thread names and log messages
- * @param blockingSpin        how long a blocking {@code call} spins for its reply before parking (zero = park at
- *                            once; ignored on a single CPU)
+ * @param busyPoll            how long the client polls for replies instead of sleeping (see the builder)
  */
 public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeout, Duration connectTimeout,
         int maxLineLength, int eventQueueCapacity, boolean enableOob, Executor completionExecutor,
-        List<QmpEventListener> initialListeners, String name, Duration blockingSpin) {
+        List<QmpEventListener> initialListeners, String name, Duration busyPoll) {
 
     /** Default maximum line length: 64 MiB (QEMU replies such as query-qmp-schema are large). */
     public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024 * 1024;
-    /** Default {@link #blockingSpin()}: 1 ms, a few QMP round trips. */
-    public static final Duration DEFAULT_BLOCKING_SPIN = Duration.ofMillis(1);
-    /** Upper bound of {@link #blockingSpin()}: spinning longer only burns a CPU. */
-    public static final Duration MAX_BLOCKING_SPIN = Duration.ofMillis(100);
+    /** Default {@link #busyPoll()}: 1 ms, a few QMP round trips. */
+    public static final Duration DEFAULT_BUSY_POLL = Duration.ofMillis(1);
+    /** Upper bound of {@link #busyPoll()}: polling longer only burns a CPU. */
+    public static final Duration MAX_BUSY_POLL = Duration.ofMillis(100);
 
     public QmpClientOptions {
         Objects.requireNonNull(commandTimeout, "commandTimeout");
@@ -41,10 +40,10 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(completionExecutor, "completionExecutor");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(blockingSpin, "blockingSpin");
-        if (blockingSpin.isNegative() || blockingSpin.compareTo(MAX_BLOCKING_SPIN) > 0) {
-            throw new IllegalArgumentException("blockingSpin must be between 0 and " + MAX_BLOCKING_SPIN.toMillis()
-                    + " ms, got " + blockingSpin);
+        Objects.requireNonNull(busyPoll, "busyPoll");
+        if (busyPoll.isNegative() || busyPoll.compareTo(MAX_BUSY_POLL) > 0) {
+            throw new IllegalArgumentException("busyPoll must be between 0 and " + MAX_BUSY_POLL.toMillis()
+                    + " ms, got " + busyPoll);
         }
         if (commandTimeout.isNegative() || handshakeTimeout.isNegative() || handshakeTimeout.isZero()
                 || connectTimeout.isNegative()) {
@@ -81,7 +80,7 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         b.completionExecutor = completionExecutor;
         b.initialListeners.addAll(initialListeners);
         b.name = name;
-        b.blockingSpin = blockingSpin;
+        b.busyPoll = busyPoll;
         return b;
     }
 
@@ -96,7 +95,7 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         private Executor completionExecutor = ForkJoinPool.commonPool();
         private final List<QmpEventListener> initialListeners = new ArrayList<>();
         private String name = "qmp";
-        private Duration blockingSpin = DEFAULT_BLOCKING_SPIN;
+        private Duration busyPoll = DEFAULT_BUSY_POLL;
 
         private Builder() {
         }
@@ -160,20 +159,22 @@ public record QmpClientOptions(Duration commandTimeout, Duration handshakeTimeou
         }
 
         /**
-         * How long a blocking {@code call} busy-waits for its reply before parking (default 1 ms, at most 100 ms;
-         * zero parks at once). A reply that arrives while the caller spins is seen without a thread wake-up, a large
-         * part of the latency of a short command. The spin yields the CPU ({@link Thread#yield()}) on every turn, so
-         * QEMU and the I/O thread are not kept from running; it costs at most this much CPU time per call, only when
-         * the CPU is otherwise idle. Never spins on a single CPU.
+         * How long the client polls for QMP replies instead of sleeping (default 1 ms, at most 100 ms; zero turns
+         * polling off). A blocking {@code call} checks for its reply this long before parking, and the I/O thread
+         * keeps polling the socket this long after each message before it sleeps in {@code epoll_wait}. Within a
+         * burst of commands a reply is then seen without waking a thread up, which is a large part of the latency
+         * of a short command. Both loops yield the CPU ({@link Thread#yield()}) on every turn, so QEMU is not kept
+         * from running, and cost at most this much CPU time per message, only while the CPU is otherwise idle.
+         * Off on a single CPU.
          */
-        public Builder blockingSpin(Duration d) {
-            this.blockingSpin = d;
+        public Builder busyPoll(Duration d) {
+            this.busyPoll = d;
             return this;
         }
 
         public QmpClientOptions build() {
             return new QmpClientOptions(commandTimeout, handshakeTimeout, connectTimeout, maxLineLength,
-                    eventQueueCapacity, enableOob, completionExecutor, initialListeners, name, blockingSpin);
+                    eventQueueCapacity, enableOob, completionExecutor, initialListeners, name, busyPoll);
         }
     }
 }

@@ -52,7 +52,7 @@ public final class QmpListener implements AutoCloseable {
     private QmpListener(SocketAddress address, QmpClientOptions options) {
         this.address = address;
         this.options = options;
-        this.io = IoResources.create(options.name() + "-listen");
+        this.io = IoResources.create(options.name() + "-listen", options.busyPoll().toNanos());
     }
 
     /** Listens on a Unix socket path with default options (an existing socket file there is replaced). */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Blocking {@code call}: the spin-then-park wait ({@link QmpClientOptions#blockingSpin()}) against the fake server. */
+/** Blocking {@code call}: the poll-then-park wait ({@link QmpClientOptions#busyPoll()}) against the fake server. */
 class QmpBlockingCallTest {
     @TempDir
     Path dir;
@@ -47,7 +47,7 @@ class QmpBlockingCallTest {
 
     private QmpClient connect(Duration spin) throws Exception {
         CompletableFuture<QmpClient> f = QmpClient.connect(server.address(),
-                QmpClientOptions.builder().name("blocking").blockingSpin(spin).build());
+                QmpClientOptions.builder().name("blocking").busyPoll(spin).build());
         conn = server.acceptAndNegotiate(false);
         client = f.get(10, TimeUnit.SECONDS);
         return client;
@@ -65,7 +65,7 @@ class QmpBlockingCallTest {
 
     @Test
     void replyWithinTheSpinIsReturned() throws Exception {
-        QmpClient c = connect(QmpClientOptions.MAX_BLOCKING_SPIN);
+        QmpClient c = connect(QmpClientOptions.MAX_BUSY_POLL);
         Future<?> server = answerAfter(0, "{\"status\": \"running\", \"running\": true}");
         assertEquals("running", c.call("query-status").path("status").asText());
         server.get(5, TimeUnit.SECONDS);
@@ -97,7 +97,35 @@ class QmpBlockingCallTest {
     }
 
     @Test
-    void zeroSpinParksAtOnceAndStillGetsTheReply() throws Exception {
+    void theIoThreadStopsPollingWhenTrafficStops() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        QmpClient c = connect(QmpClientOptions.MAX_BUSY_POLL);
+        Future<?> server = answerAfter(0, "{\"status\": \"running\", \"running\": true}");
+        c.call("query-status");
+        server.get(5, TimeUnit.SECONDS);
+        long io = ioThreadOf(mx, "blocking");
+        Thread.sleep(QmpClientOptions.MAX_BUSY_POLL.toMillis() + 200); // the linger after the reply has passed
+        long cpu0 = mx.getThreadCpuTime(io);
+        Thread.sleep(500);
+        long cpuMs = TimeUnit.NANOSECONDS.toMillis(mx.getThreadCpuTime(io) - cpu0);
+        // a thread still polling would use a good part of the 500 ms; a sleeping one uses next to nothing
+        assertTrue(cpuMs < 50, "the idle I/O thread used " + cpuMs + " ms of CPU in 500 ms");
+    }
+
+    /** The id of the I/O thread of the client named {@code name} (the newest one, when several exist). */
+    private static long ioThreadOf(ThreadMXBean mx, String name) {
+        long found = -1;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(IoResources.THREAD_PREFIX + "io-" + name + "-")) {
+                found = Math.max(found, t.getThreadId());
+            }
+        }
+        assertTrue(found >= 0, "no I/O thread for " + name);
+        return found;
+    }
+
+    @Test
+    void zeroBusyPollParksAtOnceAndStillGetsTheReply() throws Exception {
         QmpClient c = connect(Duration.ZERO);
         Future<?> server = answerAfter(20, "{\"status\": \"running\", \"running\": true}");
         assertTrue(c.call("query-status").path("running").asBoolean());
@@ -106,7 +134,7 @@ class QmpBlockingCallTest {
 
     @Test
     void errorReplyIsThrownUnwrappedFromTheSpin() throws Exception {
-        QmpClient c = connect(QmpClientOptions.MAX_BLOCKING_SPIN);
+        QmpClient c = connect(QmpClientOptions.MAX_BUSY_POLL);
         Future<?> server = qemuSide.submit(() -> {
             conn.error(conn.readRequest(), "CommandNotFound", "The command nope has not been found");
             return null;
@@ -119,7 +147,7 @@ class QmpBlockingCallTest {
 
     @Test
     void disconnectWhileSpinningFailsTheCall() throws Exception {
-        QmpClient c = connect(QmpClientOptions.MAX_BLOCKING_SPIN);
+        QmpClient c = connect(QmpClientOptions.MAX_BUSY_POLL);
         Future<?> server = qemuSide.submit(() -> {
             conn.readRequest();
             conn.close();
@@ -131,13 +159,13 @@ class QmpBlockingCallTest {
     }
 
     @Test
-    void spinBudgetIsValidated() {
-        assertEquals(QmpClientOptions.DEFAULT_BLOCKING_SPIN, QmpClientOptions.defaults().blockingSpin());
+    void busyPollIsValidated() {
+        assertEquals(QmpClientOptions.DEFAULT_BUSY_POLL, QmpClientOptions.defaults().busyPoll());
         assertThrows(IllegalArgumentException.class,
-                () -> QmpClientOptions.builder().blockingSpin(Duration.ofNanos(-1)).build());
+                () -> QmpClientOptions.builder().busyPoll(Duration.ofNanos(-1)).build());
         assertThrows(IllegalArgumentException.class, () -> QmpClientOptions.builder()
-                .blockingSpin(QmpClientOptions.MAX_BLOCKING_SPIN.plusNanos(1)).build());
-        QmpClientOptions o = QmpClientOptions.builder().blockingSpin(Duration.ofMillis(7)).build();
-        assertEquals(Duration.ofMillis(7), o.toBuilder().build().blockingSpin());
+                .busyPoll(QmpClientOptions.MAX_BUSY_POLL.plusNanos(1)).build());
+        QmpClientOptions o = QmpClientOptions.builder().busyPoll(Duration.ofMillis(7)).build();
+        assertEquals(Duration.ofMillis(7), o.toBuilder().build().busyPoll());
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * test control, so "split at every byte boundary" really is every boundary.
  */
 class QmpFramingTest {
-    private final IoResources io = IoResources.create("framing-test");
+    private final IoResources io = IoResources.create("framing-test", 0);
     private final List<QmpEvent> events = Collections.synchronizedList(new ArrayList<>()); // added from the dispatch thread
 
     @AfterEach

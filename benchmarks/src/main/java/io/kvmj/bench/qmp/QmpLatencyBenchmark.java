@@ -23,9 +23,9 @@ public class QmpLatencyBenchmark {
         return s.client.call("query-status");
     }
 
-    /** kvmj client, blocking generic call with spinning disabled: the caller parks until the I/O thread wakes it. */
+    /** kvmj client with busyPoll off: the I/O thread sleeps until the reply wakes it, then wakes the caller. */
     @Benchmark
-    public JsonNode kvmjParking(KvmjParkingConnection s) {
+    public JsonNode kvmjNoPoll(KvmjNoPollConnection s) {
         return s.client.call("query-status");
     }
 

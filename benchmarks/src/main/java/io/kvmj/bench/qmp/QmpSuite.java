@@ -27,7 +27,7 @@ public final class QmpSuite implements Suite {
     static final int LATENCY_ROUNDS = 4;
     /** Latency benchmark methods of the kvmj client and their labels; {@code kvmj} carries the target. */
     static final Map<String, String> LABELS = Map.of("kvmj", "client call()", "kvmjTyped",
-            "typed call(QueryStatus)", "kvmjParking", "client call(), blockingSpin=0 (parks at once)");
+            "typed call(QueryStatus)", "kvmjNoPoll", "client call(), busyPoll=0 (threads sleep until woken)");
 
     @Override
     public String id() {
@@ -42,7 +42,7 @@ public final class QmpSuite implements Suite {
             // Forks run one after another while the machine load drifts: interleave the clients (ABBA) and
             // take the median over rounds of each percentile.
             int rounds = Math.max(LATENCY_ROUNDS, ctx.profile().forks() * 2);
-            List<String> order = List.of("minimal", "kvmj", "kvmjTyped", "kvmjParking");
+            List<String> order = List.of("minimal", "kvmj", "kvmjTyped", "kvmjNoPoll");
             Map<String, List<RunResult>> latency = new java.util.HashMap<>();
             for (int r = 0; r < rounds; r++) {
                 List<String> o = new ArrayList<>(order);
@@ -77,7 +77,7 @@ public final class QmpSuite implements Suite {
             } else {
                 for (double p : new double[] {50, 99}) {
                     double base = medianPercentile(min, p);
-                    for (String m : List.of("kvmj", "kvmjTyped", "kvmjParking")) {
+                    for (String m : List.of("kvmj", "kvmjTyped", "kvmjNoPoll")) {
                         List<RunResult> rs = latency.getOrDefault(m, List.of());
                         if (rs.isEmpty()) {
                             ctx.note("qmp: kvmj client latency benchmark " + m + " produced no result");
