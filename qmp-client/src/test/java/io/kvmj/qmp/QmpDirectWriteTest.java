@@ -39,21 +39,26 @@ class QmpDirectWriteTest {
         }
     }
 
-    private FakeQmpServer.Conn negotiate(FakeQmpServer server, CompletableFuture<QmpClient> connecting)
-            throws Exception {
+    private record Session(QmpClient client, FakeQmpServer.Conn conn) {
+    }
+
+    /** A fake QEMU on a new Unix socket and a negotiated client connected to it. */
+    private Session connect(String socketName) throws Exception {
+        FakeQmpServer server = FakeQmpServer.unix(dir.resolve(socketName));
+        cleanup.add(server);
+        CompletableFuture<QmpClient> connecting = QmpClient.connect(server.address(), QmpClientOptions.defaults());
         FakeQmpServer.Conn conn = server.acceptAndNegotiate(false);
         cleanup.add(conn);
-        cleanup.add(connecting.get(10, TimeUnit.SECONDS));
-        return conn;
+        QmpClient c = connecting.get(10, TimeUnit.SECONDS);
+        cleanup.add(c);
+        return new Session(c, conn);
     }
 
     @Test
     void aCommandLargerThanTheSocketBufferAndTheOnesAfterItArriveWholeAndInOrder() throws Exception {
-        FakeQmpServer server = FakeQmpServer.unix(dir.resolve("big.sock"));
-        cleanup.add(server);
-        CompletableFuture<QmpClient> connecting = QmpClient.connect(server.address(), QmpClientOptions.defaults());
-        FakeQmpServer.Conn conn = negotiate(server, connecting);
-        QmpClient c = connecting.join();
+        Session s = connect("big.sock");
+        QmpClient c = s.client();
+        FakeQmpServer.Conn conn = s.conn();
         int commands = 400;
         int big = 3;
         String blob = "x".repeat(8 * 1024 * 1024); // far beyond a Unix socket buffer: the rest goes through Netty
@@ -94,11 +99,9 @@ class QmpDirectWriteTest {
 
     @Test
     void blockingCallKeepsItsOwnDeadlineAndTheLateReplyIsDropped() throws Exception {
-        FakeQmpServer server = FakeQmpServer.unix(dir.resolve("slow.sock"));
-        cleanup.add(server);
-        CompletableFuture<QmpClient> connecting = QmpClient.connect(server.address(), QmpClientOptions.defaults());
-        FakeQmpServer.Conn conn = negotiate(server, connecting);
-        QmpClient c = connecting.join();
+        Session s = connect("slow.sock");
+        QmpClient c = s.client();
+        FakeQmpServer.Conn conn = s.conn();
         long t0 = System.nanoTime();
         QmpTimeoutException e = assertThrows(QmpTimeoutException.class,
                 () -> c.call("query-status", null, Duration.ofMillis(200)));
