@@ -1,5 +1,6 @@
 package io.kvmj.core.model;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -7,7 +8,8 @@ import java.util.Objects;
  * A guest disk: source (protocol node), format node, guest bus/device and its tuning. Build with
  * {@link #builder(String, DiskSource)}; {@code disposable} marks scratch disks where {@code cache=unsafe} is allowed;
  * {@code raidOrZfsInGuest} records that the guest runs RAID/ZFS on it (then only none/writethrough/directsync
- * are safe, per the NAS article).
+ * are safe, per the NAS article). A {@code serial} longer than {@link DiskBus#maxSerialBytes()} of its bus is
+ * refused ({@link InvalidSpecException}); commas are escaped and newline/NUL refused when rendered.
  */
 public record DiskSpec(
         String id,
@@ -35,6 +37,18 @@ public record DiskSpec(
         cache = cache == null ? CacheMode.WRITEBACK : cache;
         aio = aio == null ? AioMode.THREADS : aio;
         detectZeroes = detectZeroes == null ? DetectZeroes.OFF : detectZeroes;
+        if (serial != null) {
+            if (serial.indexOf('\n') >= 0 || serial.indexOf('\r') >= 0 || serial.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("disks[" + id + "].serial", serial,
+                        "serial of disk '" + id + "' contains a newline, carriage return or NUL, which QEMU cannot carry");
+            }
+            int bytes = serial.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > bus.maxSerialBytes()) {
+                throw new InvalidSpecException("disks[" + id + "].serial", serial, "serial of disk '" + id + "' is "
+                        + bytes + " bytes; " + bus.device() + " (bus " + bus + ") carries at most "
+                        + bus.maxSerialBytes() + " bytes and QEMU would cut the rest off silently");
+            }
+        }
     }
 
     public static Builder builder(String id, DiskSource source) { return new Builder(id, source); }

@@ -77,6 +77,10 @@ final class DiskRenderer implements ArgRenderer {
             }
             dev.onOff("write-cache", d.cache().writeCache());
             dev.add("serial", d.serial());
+            if (d.bus() == DiskBus.VIRTIO_SCSI && d.serial() != null
+                    && d.serial().getBytes(StandardCharsets.UTF_8).length > DiskBus.SCSI_DEVICE_ID_DEFAULT_BYTES) {
+                dev.add("device_id", d.serial()); // else VPD page 0x83 would show only the first 20 bytes
+            }
             dev.add("bootindex", d.bootIndex());
             dev.add("logical_block_size", d.logicalBlockSize());
             dev.add("physical_block_size", d.physicalBlockSize());
@@ -144,9 +148,6 @@ final class DiskRenderer implements ArgRenderer {
         }
         if (d.detectZeroes() == DetectZeroes.UNMAP && !d.discard()) {
             throw new InvalidSpecException(f + ".detect-zeroes", "unmap", "detect-zeroes=unmap requires discard(true)");
-        }
-        if (d.serial() != null && d.serial().getBytes(StandardCharsets.UTF_8).length > 20) {
-            ctx.warn(f + ".serial", "longer than 20 bytes; virtio-blk/IDE guests see it truncated");
         }
         if (d.bootIndex() != null && d.bootIndex() < 0) throw new InvalidSpecException(f + ".bootindex", d.bootIndex(), "negative");
         blockSize(f + ".logical_block_size", d.logicalBlockSize());

@@ -116,6 +116,56 @@ class ValidationTest {
     }
 
     @Test
+    void serialLongerThanTheBusCarriesIsRefusedNamingDiskSerialLengthAndLimit() {
+        for (DiskBus bus : DiskBus.values()) {
+            int max = bus.maxSerialBytes();
+            String tooLong = "S".repeat(max + 1);
+            InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                    () -> DiskSpec.file("d", img).bus(bus).serial(tooLong).build(), bus.toString());
+            assertEquals("disks[d].serial", e.field());
+            assertEquals(tooLong, e.value());
+            assertTrue(e.getMessage().contains("disk 'd' is " + (max + 1) + " bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("at most " + max + " bytes"), e.getMessage());
+            String exact = "S".repeat(max);
+            List<String> argv = renderer.render(GuestSpec.builder("g")
+                    .disk(DiskSpec.file("d", img).bus(bus).serial(exact).build()).build()).argv();
+            assertTrue(argv.stream().anyMatch(a -> a.contains(",serial=" + exact)), bus + " " + argv);
+        }
+        assertEquals(20, DiskBus.VIRTIO_BLK.maxSerialBytes());
+        assertEquals(20, DiskBus.IDE.maxSerialBytes());
+        assertEquals(20, DiskBus.SATA.maxSerialBytes());
+        assertEquals(36, DiskBus.VIRTIO_SCSI.maxSerialBytes());
+        // bytes, not chars: 10 x 'é' is 20 bytes (fits), 11 is 22 (refused); a comma counts once, not as its escape
+        DiskSpec.file("d", img).serial("é".repeat(10)).build();
+        assertThrows(InvalidSpecException.class, () -> DiskSpec.file("d", img).serial("é".repeat(11)).build());
+        String commas = ",".repeat(20);
+        assertTrue(renderer.render(GuestSpec.builder("g").disk(DiskSpec.file("d", img).serial(commas).build()).build())
+                .argv().stream().anyMatch(a -> a.endsWith(",serial=" + ",".repeat(40))));
+        // newline / NUL cannot be carried at all
+        for (String bad : List.of("a\nb", "a\rb", "a\0b")) {
+            InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> DiskSpec.file("d", img).serial(bad).build());
+            assertEquals("disks[d].serial", e.field());
+            assertTrue(e.getMessage().contains("newline, carriage return or NUL"), e.getMessage());
+        }
+    }
+
+    @Test
+    void longScsiSerialAlsoBecomesTheDeviceIdSoPage83IsNotCut() {
+        String s36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+        List<String> argv = renderer.render(GuestSpec.builder("g")
+                .disk(DiskSpec.file("d", img).bus(DiskBus.VIRTIO_SCSI).serial(s36).build()).build()).argv();
+        assertTrue(argv.stream().anyMatch(a -> a.startsWith("scsi-hd,") && a.contains(",serial=" + s36 + ",device_id=" + s36)),
+                argv.toString());
+        String s20 = s36.substring(0, 20);
+        List<String> short20 = renderer.render(GuestSpec.builder("g")
+                .disk(DiskSpec.file("d", img).bus(DiskBus.VIRTIO_SCSI).serial(s20).build()).build()).argv();
+        assertTrue(short20.stream().noneMatch(a -> a.contains("device_id")), "QEMU's default device_id already is the serial: " + short20);
+        List<String> blk = renderer.render(GuestSpec.builder("g")
+                .disk(DiskSpec.file("d", img).serial(s20).build()).build()).argv();
+        assertTrue(blk.stream().noneMatch(a -> a.contains("device_id")), blk.toString());
+    }
+
+    @Test
     void unsafeCacheOnlyOnDisposableDisks() {
         refused(b -> b.disk(DiskSpec.file("d", img).cache(CacheMode.UNSAFE).build()), "disks[d].cache", "disposable");
         renderer.render(GuestSpec.builder("g").disk(DiskSpec.file("d", img).cache(CacheMode.UNSAFE).disposable(true).build()).build());
