@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running QEMU guest started by {@link Launcher}. Closing it shuts the guest down (ACPI power-down, then
- * {@code quit}, SIGTERM, SIGKILL, each bounded) and removes its runtime directory.
+ * A running QEMU guest started by {@link Launcher}. Closing it shuts the guest down (ACPI power-down unless the
+ * machine has no ACPI, then {@code quit}, SIGTERM, SIGKILL, each bounded) and removes its runtime directory.
  *
  * <p><b>Thread-safety:</b> all methods are thread-safe. Shutdown methods are serialised (a second caller waits
  * for and gets the first caller's result). {@link #awaitConsole} calls are serialised among themselves (they
@@ -194,7 +194,9 @@ public final class Guest implements AutoCloseable {
 
     /**
      * Graceful shutdown: ACPI {@code system_powerdown} and wait up to {@code timeout} for QEMU to exit, then
-     * {@code quit}, SIGTERM, SIGKILL (5 s each). Returns how it ended; idempotent.
+     * {@code quit}, SIGTERM, SIGKILL (5 s each). The ACPI step is skipped when the vCPUs are not running or the
+     * machine has no ACPI ({@code -machine none}, {@code acpi=off}); {@link ShutdownResult#steps()} lists what
+     * was sent. Returns how it ended; idempotent.
      */
     public ShutdownResult shutdown(Duration timeout) {
         return stop(timeout, false);

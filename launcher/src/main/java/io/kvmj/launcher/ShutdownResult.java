@@ -1,6 +1,7 @@
 package io.kvmj.launcher;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -12,8 +13,20 @@ import java.util.OptionalInt;
  * @param shutdownReason the {@code reason} of QEMU's SHUTDOWN event (e.g. {@code guest-shutdown},
  *                       {@code host-qmp-quit}) if one was seen, else {@code null}
  * @param took           time from the start of the shutdown request until QEMU was gone
+ * @param steps          the requests kvmj sent, in order (empty when QEMU ended on its own); e.g.
+ *                       {@code [QUIT]} when the ACPI power-down was skipped because the machine has no ACPI
  */
-public record ShutdownResult(HowEnded how, Integer exitCode, String shutdownReason, Duration took) {
+public record ShutdownResult(HowEnded how, Integer exitCode, String shutdownReason, Duration took,
+                             List<ShutdownStep> steps) {
+    public ShutdownResult {
+        steps = List.copyOf(steps == null ? List.of() : steps);
+    }
+
+    /** A result with no steps sent by kvmj (QEMU ended on its own). */
+    public ShutdownResult(HowEnded how, Integer exitCode, String shutdownReason, Duration took) {
+        this(how, exitCode, shutdownReason, took, List.of());
+    }
+
     /** {@link #exitCode()} as an optional. */
     public OptionalInt exit() {
         return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);

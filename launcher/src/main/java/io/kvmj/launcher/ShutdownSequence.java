@@ -1,7 +1,12 @@
 package io.kvmj.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.qmp.QmpErrorException;
+import io.kvmj.qmp.QmpJson;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,8 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The soft-then-hard shutdown ladder shared by {@link Guest} (QEMU is our child) and {@link GuestRegistry}
  * (QEMU found through its runtime directory): ACPI {@code system_powerdown} (bounded by the caller's timeout;
- * skipped when forced or when the vCPUs are not running), QMP {@code quit} (bounded, {@link #STEP}), SIGTERM
- * ({@link #STEP}), SIGKILL ({@link #STEP}). The worst case is therefore {@code timeout + 3 * STEP}.
+ * skipped when forced, when the vCPUs are not running, or when the machine has no ACPI: {@code -machine none},
+ * {@code acpi=off}, {@code -no-acpi}, asked of QEMU itself with {@code qom-get /machine acpi}), QMP {@code quit}
+ * (bounded, {@link #STEP}), SIGTERM ({@link #STEP}), SIGKILL ({@link #STEP}). The worst case is therefore
+ * {@code timeout + 3 * STEP}. Every request sent is recorded in {@link ShutdownResult#steps()}.
  */
 final class ShutdownSequence {
     /** Bound of each step after the ACPI power-down. */
@@ -47,19 +54,21 @@ final class ShutdownSequence {
     static ShutdownResult run(String name, QmpMonitor qmp, Target target, Supplier<String> shutdownReason,
                               Duration timeout, boolean force) {
         long t0 = System.nanoTime();
+        List<ShutdownStep> steps = new ArrayList<>();
         if (!target.isAlive()) {
-            return result(HowEnded.EXITED, target, shutdownReason, t0);
+            return result(HowEnded.EXITED, target, shutdownReason, t0, steps);
         }
         boolean qmpUsable = qmp != null && qmp.isOpen();
-        if (!force && qmpUsable && running(qmp)) {
+        if (!force && qmpUsable && running(qmp) && acpiCapable(name, qmp)) {
             try {
+                steps.add(ShutdownStep.SYSTEM_POWERDOWN);
                 qmp.call("system_powerdown", null, STEP);
                 LOG.debug("{}: system_powerdown sent, waiting up to {} ms", name, timeout.toMillis());
                 long deadline = System.nanoTime() + timeout.toNanos();
                 long shutdownSeenAt = 0;
                 while (System.nanoTime() < deadline) {
                     if (target.awaitExit(Duration.ofMillis(50))) {
-                        return result(HowEnded.POWERED_OFF, target, shutdownReason, t0);
+                        return result(HowEnded.POWERED_OFF, target, shutdownReason, t0, steps);
                     }
                     if (shutdownReason.get() != null) {
                         if (shutdownSeenAt == 0) {
@@ -76,30 +85,33 @@ final class ShutdownSequence {
         boolean quitSent = false;
         if (qmpUsable && qmp.isOpen() && target.isAlive()) {
             try {
+                steps.add(ShutdownStep.QUIT);
                 qmp.execute("quit", null, STEP);
                 quitSent = true;
             } catch (RuntimeException e) {
                 LOG.debug("{}: quit failed: {}", name, e.toString());
             }
             if (target.awaitExit(STEP)) {
-                return result(ownEnd(shutdownReason, true), target, shutdownReason, t0);
+                return result(ownEnd(shutdownReason, true), target, shutdownReason, t0, steps);
             }
         }
         // QEMU may have exited on its own meanwhile (guest powered off while QMP was closing): do not blame a signal
         if (target.awaitExit(Duration.ofMillis(200))) {
-            return result(ownEnd(shutdownReason, quitSent), target, shutdownReason, t0);
+            return result(ownEnd(shutdownReason, quitSent), target, shutdownReason, t0, steps);
         }
         LOG.info("{}: QEMU still running, sending SIGTERM", name);
+        steps.add(ShutdownStep.SIGTERM);
         target.sigterm();
         if (target.awaitExit(STEP)) {
-            return result(HowEnded.TERMINATED, target, shutdownReason, t0);
+            return result(HowEnded.TERMINATED, target, shutdownReason, t0, steps);
         }
         LOG.warn("{}: QEMU ignored SIGTERM, sending SIGKILL", name);
+        steps.add(ShutdownStep.SIGKILL);
         target.sigkill();
         if (target.awaitExit(STEP)) {
-            return result(HowEnded.KILLED, target, shutdownReason, t0);
+            return result(HowEnded.KILLED, target, shutdownReason, t0, steps);
         }
-        return result(HowEnded.STILL_RUNNING, target, shutdownReason, t0);
+        return result(HowEnded.STILL_RUNNING, target, shutdownReason, t0, steps);
     }
 
     private static HowEnded ownEnd(Supplier<String> reason, boolean quitSent) {
@@ -113,10 +125,11 @@ final class ShutdownSequence {
     static ShutdownResult kill(Target target, Supplier<String> shutdownReason) {
         long t0 = System.nanoTime();
         if (!target.isAlive()) {
-            return result(HowEnded.EXITED, target, shutdownReason, t0);
+            return result(HowEnded.EXITED, target, shutdownReason, t0, List.of());
         }
         target.sigkill();
-        return result(target.awaitExit(STEP) ? HowEnded.KILLED : HowEnded.STILL_RUNNING, target, shutdownReason, t0);
+        return result(target.awaitExit(STEP) ? HowEnded.KILLED : HowEnded.STILL_RUNNING, target, shutdownReason, t0,
+                List.of(ShutdownStep.SIGKILL));
     }
 
     static boolean isGuestShutdown(String reason) {
@@ -131,7 +144,31 @@ final class ShutdownSequence {
         }
     }
 
-    private static ShutdownResult result(HowEnded how, Target t, Supplier<String> reason, long t0) {
-        return new ShutdownResult(how, t.exitCode(), reason.get(), Duration.ofNanos(System.nanoTime() - t0));
+    /**
+     * Whether the machine can answer an ACPI power-down, asked of QEMU: x86 boards with ACPI (pc, q35, microvm)
+     * have a {@code /machine} property {@code acpi} ({@code auto}/{@code on}; {@code off} with {@code acpi=off} or
+     * {@code -no-acpi}); a board without ACPI ({@code -machine none}) has no such property and QEMU answers with an
+     * error. When QEMU cannot be asked (timeout, connection lost) the power-down is tried as before.
+     */
+    static boolean acpiCapable(String name, QmpMonitor qmp) {
+        try {
+            JsonNode args = QmpJson.object().put("path", "/machine").put("property", "acpi");
+            String acpi = qmp.call("qom-get", args, STEP).asText();
+            if ("off".equals(acpi)) {
+                LOG.debug("{}: machine has acpi=off, skipping system_powerdown", name);
+                return false;
+            }
+            return true;
+        } catch (QmpErrorException e) {
+            LOG.debug("{}: machine has no ACPI ({}), skipping system_powerdown", name, e.description());
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static ShutdownResult result(HowEnded how, Target t, Supplier<String> reason, long t0,
+                                         List<ShutdownStep> steps) {
+        return new ShutdownResult(how, t.exitCode(), reason.get(), Duration.ofNanos(System.nanoTime() - t0), steps);
     }
 }

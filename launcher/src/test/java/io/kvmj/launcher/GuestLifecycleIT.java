@@ -77,12 +77,37 @@ class GuestLifecycleIT {
     }
 
     @Test
-    void shutdownLadderEndsAGuestThatIgnoresAcpi() {
-        // -machine none has no ACPI: system_powerdown does nothing, the ladder moves on to quit
-        Guest g = launcher.launchArgv("it-ladder", NONE);
+    void machineWithoutAcpiSkipsThePowerdownAndQuits() {
+        // -machine none has no ACPI (QEMU: no /machine property 'acpi'): close() goes straight to quit
+        Guest g = launcher.launchArgv("it-noacpi", NONE);
+        g.close();
+        ShutdownResult r = g.result().orElseThrow();
+        assertEquals(HowEnded.QUIT, r.how(), r.toString());
+        assertEquals(List.of(ShutdownStep.QUIT), r.steps(), "no system_powerdown sent: " + r);
+        assertEquals("host-qmp-quit", r.shutdownReason());
+        assertFalse(g.isAlive());
+
+        // a board whose ACPI is switched off is treated the same
+        Guest off = launcher.launchArgv("it-acpioff", List.of("-machine", "q35,acpi=off", "-accel", "tcg", "-m", "64",
+                "-nodefaults", "-display", "none"));
+        try {
+            ShutdownResult o = off.shutdown(Duration.ofSeconds(1));
+            assertEquals(HowEnded.QUIT, o.how(), o.toString());
+            assertEquals(List.of(ShutdownStep.QUIT), o.steps(), o.toString());
+        } finally {
+            off.close();
+        }
+    }
+
+    @Test
+    void shutdownLadderTriesAcpiFirstWhenTheBoardHasItThenQuits() {
+        // q35 has ACPI, but with no OS nobody answers the power button: system_powerdown, then quit
+        Guest g = launcher.launchArgv("it-ladder", List.of("-machine", "q35", "-accel", "tcg", "-m", "64",
+                "-nodefaults", "-display", "none"));
         try {
             ShutdownResult r = g.shutdown(Duration.ofMillis(300));
             assertEquals(HowEnded.QUIT, r.how(), r.toString());
+            assertEquals(List.of(ShutdownStep.SYSTEM_POWERDOWN, ShutdownStep.QUIT), r.steps(), r.toString());
             assertFalse(g.isAlive());
         } finally {
             g.close();
@@ -95,6 +120,7 @@ class GuestLifecycleIT {
         try {
             ShutdownResult r = g.kill();
             assertEquals(HowEnded.KILLED, r.how());
+            assertEquals(List.of(ShutdownStep.SIGKILL), r.steps());
             assertEquals(137, r.exitCode());
         } finally {
             g.close();
@@ -104,6 +130,7 @@ class GuestLifecycleIT {
             ProcessHandle.of(c.pid()).orElseThrow().destroyForcibly(); // someone else kills QEMU
             ShutdownResult r = c.awaitExit(Duration.ofSeconds(10)).orElseThrow();
             assertEquals(HowEnded.CRASHED, r.how());
+            assertTrue(r.steps().isEmpty(), "kvmj sent nothing: " + r);
             GuestExitedException e = assertThrows(GuestExitedException.class,
                     () -> c.awaitConsole("never", Duration.ofSeconds(5)));
             assertTrue(e.getMessage().contains("exited"), e.getMessage());

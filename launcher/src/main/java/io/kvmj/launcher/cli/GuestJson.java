@@ -21,8 +21,11 @@ final class GuestJson {
     }
 
     static ObjectNode of(String name, ShutdownResult r) {
-        return Json.object().put("name", name).put("how", r.how().name()).put("exitCode", r.exitCode())
+        ObjectNode o = Json.object().put("name", name).put("how", r.how().name()).put("exitCode", r.exitCode())
                 .put("shutdownReason", r.shutdownReason()).put("graceful", r.graceful())
                 .put("tookMillis", r.took().toMillis());
+        var steps = o.putArray("steps");
+        r.steps().forEach(st -> steps.add(st.name()));
+        return o;
     }
 }
