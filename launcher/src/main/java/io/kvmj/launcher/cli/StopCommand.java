@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kvmj stop NAME}: graceful (or forced) shutdown of a running guest. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
         description = {"Stop a running guest: ACPI power-down (up to --timeout), then QMP quit, SIGTERM and SIGKILL "
-            + "(5 s each). --force skips the power-down. The runtime directory is removed."},
+            + "(5 s each). --force skips the power-down, as does a machine without ACPI (-machine none, acpi=off). "
+            + "The runtime directory is removed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped gracefully (powered off or quit)", "1:no such guest, or it had to be "
             + "terminated/killed", "2:bad usage"})
