@@ -66,7 +66,7 @@ public final class DiskBackupCommand implements Callable<Integer> {
             Path t = DiskSupport.requireAbsent(target.toAbsolutePath().normalize());
             DriveInfo d = disk.resolve(qmp);
             QemuImg img = qemuImgBinary == null ? new QemuImg() : new QemuImg(qemuImgBinary);
-            job.run(new LiveStorage(qmp, img), d.id(),
+            job.run(new LiveStorage(qmp, img), guest.name(), d.id(),
                 (storage, progress) -> storage.backup(d.activeNode(), d.virtualSize(), t, fmt, progress),
                 () -> deletePartial(t));
             DriveInfo after = DiskSupport.current(qmp, d.id());

@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         DiskCommitCommand.class, DiskBackupCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:no such guest or drive, QMP error or failed job (QEMU's message on stderr)",
-        "2:bad usage (bad size, existing target, shrink without --shrink)"})
+        "2:bad usage (bad size, existing target, shrink without --shrink)",
+        "130:commit/backup interrupted by Ctrl-C (143: SIGTERM); the QEMU job was cancelled"})
 public final class DiskCommand implements Runnable {
     @Spec
     CommandSpec spec;

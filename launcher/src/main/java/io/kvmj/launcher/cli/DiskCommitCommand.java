@@ -50,7 +50,7 @@ public final class DiskCommitCommand implements Callable<Integer> {
             if (into.node() == null) {
                 throw new DiskFailure("QEMU lists no block node for backing image " + into.file());
             }
-            job.run(new LiveStorage(qmp, new QemuImg()), d.id(),
+            job.run(new LiveStorage(qmp, new QemuImg()), guest.name(), d.id(),
                 (storage, progress) -> storage.commit(d.activeNode(), d.activeNode(), into.node(), progress),
                 () -> { });
             DriveInfo after = DiskSupport.current(qmp, d.id());

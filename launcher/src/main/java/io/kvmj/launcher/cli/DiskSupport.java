@@ -10,6 +10,7 @@ import io.kvmj.launcher.storage.BlockJobException;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.ImageLayer;
+import io.kvmj.launcher.storage.JobCancelledException;
 import io.kvmj.launcher.storage.UnknownDriveException;
 import io.kvmj.qmp.QmpErrorException;
 import io.kvmj.qmp.QmpException;
@@ -44,7 +45,7 @@ final class DiskSupport {
     /**
      * Connects to guest {@code name}, runs {@code op} and maps failures to exit codes: unknown guest or drive, QMP
      * errors, failed jobs, connection problems and qemu-img failures are 1 (QEMU's message on stderr); bad arguments
-     * are 2.
+     * are 2; a job cancelled by an interrupt is 130 (reported by {@link DiskJob}).
      */
     static int withGuest(CommandSpec spec, String name, Duration timeout, GuestOp op) {
         PrintWriter err = spec.commandLine().getErr();
@@ -57,6 +58,9 @@ final class DiskSupport {
                 spec.commandLine().getOut().flush();
                 return code;
             }
+        } catch (JobCancelledException e) {
+            // only an interrupt cancels a job; DiskJob's shutdown hook reports it, and the JVM's exit code wins
+            return ExitCodes.INTERRUPTED;
         } catch (GuestException | UnknownDriveException | BlockJobException | DiskFailure | QemuImgException
                  | UncheckedIOException e) {
             err.println(cmd + ": " + prefix(guest) + e.getMessage());

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ({@code blockdev-backup}).</li>
  * </ul>
  * Jobs run to the end on the calling thread with progress to a {@link JobProgressListener} and are always
- * dismissed; a failure raises {@link BlockJobException} with QEMU's error text.
+ * dismissed; a failure raises {@link BlockJobException} with QEMU's error text. {@link #requestCancel()} (from
+ * another thread, e.g. a shutdown hook) cancels the running job, which then raises {@link JobCancelledException}.
  */
 public final class LiveStorage {
     private static final AtomicLong IDS = new AtomicLong();
@@ -42,6 +44,7 @@ public final class LiveStorage {
     private final QemuImg qemuImg;
     private final BlockJobRunner jobs;
     private Duration jobTimeout = Duration.ofMinutes(30);
+    private long jobSpeed;
 
     public LiveStorage(QmpMonitor qmp, QemuImg qemuImg) {
         this.qmp = Objects.requireNonNull(qmp, "qmp");
@@ -53,6 +56,28 @@ public final class LiveStorage {
     public LiveStorage jobTimeout(Duration timeout) {
         this.jobTimeout = Objects.requireNonNull(timeout);
         return this;
+    }
+
+    /** Limits the copy rate of the jobs started from now on, in bytes per second; 0 (the default) is unlimited. */
+    public LiveStorage jobSpeed(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("job speed must not be negative: " + bytesPerSecond);
+        }
+        this.jobSpeed = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * Cancels the job this object is running, from any thread; returns at once. The thread running the job sends
+     * {@code job-cancel} (a forced cancel in QEMU: a mirror or active commit that is already {@code ready} is
+     * abandoned, the guest stays on its active layer), waits for the job to conclude, dismisses it, cleans up as
+     * after a failure and throws {@link JobCancelledException}. If no job runs yet, none will start on this object
+     * (its operation throws {@link JobCancelledException} without starting one).
+     *
+     * @return the id of the QEMU job being cancelled, empty when none was running
+     */
+    public Optional<String> requestCancel() {
+        return Optional.ofNullable(jobs.requestCancel());
     }
 
     /**
@@ -102,6 +127,7 @@ public final class LiveStorage {
         if (baseNode != null) {
             a.put("base-node", baseNode);
         }
+        speed(a);
         jobs.run("block-commit", id, "block-commit", a, listener, jobTimeout);
     }
 
@@ -115,6 +141,7 @@ public final class LiveStorage {
         if (baseNode != null) {
             a.put("base-node", baseNode);
         }
+        speed(a);
         jobs.run("block-stream", id, "block-stream", a, listener, jobTimeout);
     }
 
@@ -156,6 +183,7 @@ public final class LiveStorage {
         try {
             ObjectNode a = QmpJson.object().put("job-id", id).put("device", nodeName).put("target", targetNode)
                 .put("sync", "full").put("auto-dismiss", false);
+            speed(a);
             jobs.run("blockdev-backup", id, "blockdev-backup", a, listener, jobTimeout);
         } finally {
             try {
@@ -163,6 +191,12 @@ public final class LiveStorage {
             } catch (QmpErrorException e) {
                 // the job failure (if any) is the more useful error; the node goes away with QEMU anyway
             }
+        }
+    }
+
+    private void speed(ObjectNode arguments) {
+        if (jobSpeed > 0) {
+            arguments.put("speed", jobSpeed);
         }
     }
 

@@ -191,4 +191,69 @@ class LiveStorageIT {
             assertTrue(q.qmp.call("query-jobs", null).isEmpty(), "failed job dismissed too");
         }
     }
+
+    @Test
+    void requestCancelStopsARunningBackupAndAReadyActiveCommit() throws Exception {
+        Path base = base();
+        try (TestQemu q = TestQemu.start(base, dir)) {
+            guestWrite(q, 0x66, "0", "16M");
+
+            // asked before the job starts: none is started
+            LiveStorage early = new LiveStorage(q.qmp, img);
+            assertTrue(early.requestCancel().isEmpty());
+            JobCancelledException notStarted = assertThrows(JobCancelledException.class,
+                () -> early.backup("disk0", dir.resolve("early.qcow2"), ImageFormat.QCOW2, JobProgressListener.NONE));
+            assertFalse(notStarted.started(), notStarted.getMessage());
+            assertNoJobsNorTargets(q);
+
+            // a running backup, rate-limited so that it is still copying when the cancel comes (from another thread)
+            LiveStorage live = new LiveStorage(q.qmp, img).jobSpeed(1L << 20);
+            List<String> cancelled = new ArrayList<>();
+            JobCancelledException running = assertThrows(JobCancelledException.class,
+                () -> live.backup("disk0", dir.resolve("slow.qcow2"), ImageFormat.QCOW2, p -> {
+                    if (cancelled.isEmpty()) {
+                        cancelled.add(p.status());
+                        Thread t = new Thread(() -> live.requestCancel().ifPresent(cancelled::add));
+                        t.start();
+                        join(t);
+                    }
+                }));
+            assertTrue(running.started(), running.getMessage());
+            assertEquals(List.of("running", running.jobId()), cancelled);
+            assertTrue(running.jobId().startsWith("kvmj-backup-"), running.jobId());
+            assertNoJobsNorTargets(q);
+
+            // an active commit that is ready: job-cancel abandons it (no pivot), unlike a soft block-job-cancel
+            live.externalSnapshot("disk0", dir.resolve("top.qcow2"), "top");
+            guestWrite(q, 0x77, "0", "1M");
+            LiveStorage commit = new LiveStorage(q.qmp, img);
+            List<String> statuses = new ArrayList<>();
+            JobCancelledException ready = assertThrows(JobCancelledException.class,
+                () -> commit.commit("top", "top", "disk0", p -> {
+                    statuses.add(p.status());
+                    if ("ready".equals(p.status())) {
+                        commit.requestCancel();
+                    }
+                }));
+            assertTrue(statuses.contains("ready"), statuses.toString());
+            assertEquals("top", activeNode(q), "no pivot: the guest stays on the overlay");
+            assertNoJobsNorTargets(q);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void assertNoJobsNorTargets(TestQemu q) {
+        assertTrue(q.qmp.call("query-jobs", null).isEmpty(), "job dismissed");
+        for (JsonNode n : q.qmp.call("query-named-block-nodes", QmpJson.object().put("flat", true))) {
+            assertFalse(n.path("node-name").asText().endsWith("-target"), "backup target detached: " + n);
+        }
+    }
 }
