@@ -97,7 +97,6 @@ class DiskJobCancelIT {
 
     @Test
     void ctrlCDuringBackupCancelsTheJobAndRemovesThePartialTarget() throws Exception {
-        assertSigintNotIgnored();
         Path target = images.resolve("backup.qcow2");
         Result r = interrupted("INT", "backup disk0: ", "disk", "backup", GUEST, "disk0", target.toString(),
             "--speed", "1M");
@@ -194,17 +193,6 @@ class DiskJobCancelIT {
         assertTrue(blockJobs.json().isEmpty(), "no block job left behind: " + blockJobs.out());
     }
 
-    /** A JVM whose parent ignored SIGINT keeps ignoring it (no shutdown hook runs): that is not what is tested. */
-    private static void assertSigintNotIgnored() throws IOException {
-        String sigIgn = Files.readAllLines(Path.of("/proc/self/status")).stream()
-            .filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).trim();
-        boolean ignored = (Long.parseUnsignedLong(sigIgn, 16) & (1L << (2 - 1))) != 0;
-        if (ignored) {
-            Requirements.missing("SIGINT is ignored by this test's process (and so by its children), e.g. a build "
-                + "started in the background by a non-interactive shell");
-        }
-    }
-
     private static JsonNode drive0() throws Exception {
         Result list = kvmj("disk", "list", GUEST, "--json");
         assertEquals(0, list.exit(), list.toString());
@@ -212,8 +200,10 @@ class DiskJobCancelIT {
     }
 
     private static ProcessBuilder start(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", jar.toString()));
+        // a JVM started with SIGINT ignored (a build run in the background by a non-interactive shell passes that
+        // on to its children) keeps ignoring it and runs no shutdown hook; reset it to the default for the CLI
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("KVMJ_RUNTIME_DIR", runtime.toString());
