@@ -4,34 +4,16 @@
 # 9p share's mount point and options from the host's NinePShare: kvmj.mnt, kvmj.mntopts),
 # prints "KVMJ-DEMO: ..." markers on the console for the host to parse, then powers off (with kvmj.end=acpi it
 # waits instead until the ACPI power button, QMP system_powerdown, makes busybox acpid power it off).
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox mkdir -p /proc /sys /dev /tmp /mnt /sbin /usr/bin /usr/sbin
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null || mdev -s
+. /lib/kvmj/init-common.sh
 
 M() { echo "KVMJ-DEMO: $*"; }
-arg() {
-  for w in $(cat /proc/cmdline); do
-    case "$w" in "$1"=*) echo "${w#*=}"; return 0 ;; esac
-  done
-}
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 oneword() { head -c 300 | tr ' \n\t=' '____'; }
 
 M "start kernel=$(uname -r) uptime=$(uptime_s)"
 
 # 1. modules, in dependency order (file written by the host)
-loaded=""; failed=""
-for m in $(cat /lib/modules/kvmj/order 2>/dev/null); do
-  if insmod "/lib/modules/kvmj/$m.ko" 2>/tmp/insmod.err; then
-    loaded="$loaded,$m"
-  else
-    failed="$failed,$m"
-    echo "insmod $m failed: $(cat /tmp/insmod.err)"
-  fi
-done
+load_modules
 [ -n "$loaded" ] || loaded=",none"
 if [ -z "$failed" ]; then M "modules=PASS loaded=${loaded#,}"; else M "modules=FAIL failed=${failed#,} loaded=${loaded#,}"; fi
 
