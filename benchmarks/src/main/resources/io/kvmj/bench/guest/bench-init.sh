@@ -3,21 +3,10 @@
 # the demo guest's initramfs writer. For every virtio disk: dd sequential write with conv=fsync (first
 # half), dd O_DIRECT write (second half), then drop caches and read the first half back. Each dd is
 # timed with adjtimex (µs; this busybox dd prints no rate). Prints "KVMJ-BENCH: ..." lines, powers off.
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null || mdev -s
+# The mounts, arg and load_modules come from the demo's shared preamble (Initramfs.COMMON_SCRIPT).
+. /lib/kvmj/init-common.sh
 B() { echo "KVMJ-BENCH: $*"; }
-arg() {
-  for w in $(cat /proc/cmdline); do
-    case "$w" in "$1"=*) echo "${w#*=}"; return 0 ;; esac
-  done
-}
-for m in $(cat /lib/modules/kvmj/order 2>/dev/null); do
-  insmod "/lib/modules/kvmj/$m.ko" 2>/dev/null
-done
+load_modules
 want=$(arg kvmj.disks); mib=$(arg kvmj.mib)
 i=0
 while [ "$(ls /sys/block | grep -c '^vd')" -lt "$want" ] && [ $i -lt 100 ]; do usleep 100000; i=$((i+1)); done

@@ -10,9 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Debian {@code linux-image-*-amd64} kernels cached under {@code <cache>/kernels/<package>_<version>/}. The first
  * use downloads the package the {@code linux-image-amd64} metapackage points at; later runs reuse the cache
- * (delete the directory to refresh). Only vmlinuz and the modules the demo guest needs are kept.
+ * (delete the directory to refresh). Only vmlinuz and the modules the demo guest needs are kept; the entry records
+ * which modules it was made for ({@code wanted}), and an entry made for fewer modules than
+ * {@link ModuleResolver#DEMO_MODULES} (an older kvmj) is outdated: lookups skip it and the next fetch replaces it.
  */
 public final class DebianKernelCache {
     private static final Logger LOG = LoggerFactory.getLogger(DebianKernelCache.class);
     static final String META = "linux-image-amd64";
     static final String PROPS = "kernel.properties";
+    /** Property listing the module names an entry was extracted for. */
+    static final String WANTED = "wanted";
 
     private final Path kernelsDir;
 
@@ -34,14 +40,22 @@ public final class DebianKernelCache {
         this.kernelsDir = cacheRoot.resolve("kernels");
     }
 
-    /** The most recently installed complete cache entry, if any. */
+    /** The most recently installed complete and current cache entry, if any. */
     public Optional<CachedKernel> findCached() {
+        return entries().filter(k -> isCurrent(k.dir())).max(Comparator.comparing(DebianKernelCache::installedAt));
+    }
+
+    /**
+     * The most recently installed complete entry even if outdated (made for fewer modules than the demo needs now):
+     * a fallback when refreshing is impossible (offline).
+     */
+    public Optional<CachedKernel> findOutdated() {
         return entries().max(Comparator.comparing(DebianKernelCache::installedAt));
     }
 
-    /** A cache entry for the given kernel release, if any. */
+    /** A current cache entry for the given kernel release, if any. */
     public Optional<CachedKernel> findCachedRelease(String release) {
-        return entries().filter(k -> k.release().equals(release)).findFirst();
+        return entries().filter(k -> k.release().equals(release) && isCurrent(k.dir())).findFirst();
     }
 
     /** Downloads the current default Debian kernel ({@code linux-image-amd64}) into the cache. */
@@ -57,16 +71,50 @@ public final class DebianKernelCache {
     private CachedKernel fetchPackage(String pkg) {
         String version = DebianPackages.candidateVersion(pkg);
         Path target = kernelsDir.resolve(pkg + "_" + version.replace(':', '%'));
-        if (Files.isRegularFile(target.resolve(PROPS))) {
-            return load(target).orElseThrow();
+        return install(target, entry -> populate(pkg, version, entry));
+    }
+
+    /**
+     * Returns the entry at {@code target} if it is complete and current; otherwise fills it with {@code populator}
+     * (replacing an outdated entry in one rename, so concurrent readers keep a usable kernel).
+     */
+    CachedKernel install(Path target, KvmjCache.Populator populator) {
+        Optional<CachedKernel> have = load(target);
+        if (have.isPresent() && isCurrent(target)) {
+            return have.get();
         }
-        LOG.info("fetching guest kernel {} {} into {}", pkg, version, target);
         try {
-            KvmjCache.installAtomically(target, entry -> populate(pkg, version, entry));
+            if (Files.exists(target)) {
+                LOG.info("kernel cache entry {} lacks modules the demo needs now ({}): refreshing it", target,
+                    String.join(",", ModuleResolver.DEMO_MODULES));
+                KvmjCache.replaceAtomically(target, populator);
+            } else {
+                LOG.info("fetching guest kernel into {}", target);
+                KvmjCache.installAtomically(target, populator);
+            }
         } catch (IOException e) {
-            throw new DemoException("could not cache kernel package " + pkg + " in " + kernelsDir + ": " + e, e);
+            throw new DemoException("could not cache kernel " + target.getFileName() + " in " + kernelsDir + ": "
+                + e, e);
         }
-        return load(target).orElseThrow(() -> new DemoException("kernel cache entry " + target + " is incomplete"));
+        return load(target).filter(k -> isCurrent(target))
+            .orElseThrow(() -> new DemoException("kernel cache entry " + target + " is incomplete"));
+    }
+
+    /** True when the entry's {@code wanted} property covers every module in {@link ModuleResolver#DEMO_MODULES}. */
+    static boolean isCurrent(Path dir) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(PROPS))) {
+            p.load(r);
+        } catch (IOException e) {
+            return false;
+        }
+        Set<String> wanted = new HashSet<>();
+        for (String w : p.getProperty(WANTED, "").split(",")) {
+            if (!w.isBlank()) {
+                wanted.add(KernelModule.normalize(w.strip()));
+            }
+        }
+        return ModuleResolver.DEMO_MODULES.stream().map(KernelModule::normalize).allMatch(wanted::contains);
     }
 
     private static void populate(String pkg, String version, Path entry) throws IOException {
@@ -101,6 +149,7 @@ public final class DebianKernelCache {
         p.setProperty("release", release);
         p.setProperty("installed", Instant.now().toString());
         p.setProperty("modules", String.join(",", set.loadOrder()));
+        p.setProperty(WANTED, String.join(",", ModuleResolver.DEMO_MODULES));
         try (Writer w = Files.newBufferedWriter(entry.resolve(PROPS))) {
             p.store(w, "kvmj demo guest kernel, from 'apt-get download " + pkg + "'");
         }

@@ -81,8 +81,19 @@ public final class KernelLocator {
         if (cached.isPresent()) {
             return fromCache(cached.get(), GuestKernel.Source.DEBIAN_CACHE);
         }
-        LOG.info("no kernel given and {} not readable: fetching Debian's kernel (once)", boot);
-        return fromCache(host.debian().fetchDefault(), GuestKernel.Source.DEBIAN_DOWNLOAD);
+        Optional<CachedKernel> outdated = host.debian().findOutdated();
+        LOG.info("no kernel given and {} not readable: fetching Debian's kernel (once{})", boot,
+            outdated.isPresent() ? "; the cached one lacks modules the demo needs now" : "");
+        try {
+            return fromCache(host.debian().fetchDefault(), GuestKernel.Source.DEBIAN_DOWNLOAD);
+        } catch (DemoException e) {
+            if (outdated.isEmpty()) {
+                throw e;
+            }
+            LOG.warn("cannot refresh the kernel cache ({}); using the outdated entry {} (the guest may lack the"
+                + " ACPI power button)", e.getMessage(), outdated.get().dir());
+            return fromCache(outdated.get(), GuestKernel.Source.DEBIAN_CACHE);
+        }
     }
 
     private static Path checked(Path p, String how) {

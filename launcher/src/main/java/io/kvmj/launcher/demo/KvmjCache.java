@@ -65,6 +65,40 @@ public final class KvmjCache {
         }
     }
 
+    /**
+     * Replaces the directory {@code target} (which may be missing): {@code populator} fills a temporary directory
+     * next to it first, then the old entry is renamed away and the new one renamed into place, so readers see the
+     * old or the new entry except during the instant between the two renames.
+     */
+    public static Path replaceAtomically(Path target, Populator populator) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        sweepStale(parent);
+        Path tmp = Files.createTempDirectory(parent, TMP_PREFIX + target.getFileName() + "-");
+        try {
+            Path entry = tmp.resolve("entry");
+            Files.createDirectory(entry);
+            populator.populate(entry);
+            try {
+                Files.move(target, tmp.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // nothing to replace (or a concurrent run retired it first)
+            }
+            try {
+                Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename " + entry + " to " + target + " atomically", e);
+            } catch (IOException e) {
+                if (!Files.isDirectory(target)) {
+                    throw e;
+                }
+            }
+            return target;
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
     /** Deletes a directory tree if it exists (best effort for files that vanish meanwhile). */
     public static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

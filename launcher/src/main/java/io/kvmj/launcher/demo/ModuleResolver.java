@@ -23,9 +23,18 @@ public final class ModuleResolver {
     public static final List<String> VIRTIO_BLK_MODULES = List.of(
         "virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk");
 
-    /** What the demo guest needs: {@link #VIRTIO_BLK_MODULES}, then the 9p share's {@link NinePShare#GUEST_MODULES}. */
-    public static final List<String> DEMO_MODULES = Stream.concat(VIRTIO_BLK_MODULES.stream(),
-        NinePShare.GUEST_MODULES.stream()).toList();
+    /**
+     * The ACPI power button ({@code button}, so QMP {@code system_powerdown} reaches the guest as an input event)
+     * and {@code evdev} (its {@code /dev/input/event*} node, read by busybox acpid).
+     */
+    public static final List<String> ACPI_BUTTON_MODULES = List.of("button", "evdev");
+
+    /**
+     * What the demo guest needs: {@link #VIRTIO_BLK_MODULES}, {@link #ACPI_BUTTON_MODULES}, then the 9p share's
+     * {@link NinePShare#GUEST_MODULES}.
+     */
+    public static final List<String> DEMO_MODULES = Stream.of(VIRTIO_BLK_MODULES, ACPI_BUTTON_MODULES,
+        NinePShare.GUEST_MODULES).flatMap(List::stream).toList();
 
     private ModuleResolver() {}
 

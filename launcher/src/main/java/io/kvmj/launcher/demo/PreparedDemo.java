@@ -50,6 +50,19 @@ public record PreparedDemo(Path workDir, GuestKernel kernel, BusyboxLocator.Busy
      * The launcher adds the serial console, QMP and pidfile.
      */
     public GuestSpec guestSpec(String name) {
+        return guestSpec(name, false);
+    }
+
+    /**
+     * Like {@link #guestSpec(String)}, but /init does not power off after its checks: it prints
+     * {@code KVMJ-DEMO: waiting for the ACPI power button} and idles until QMP {@code system_powerdown} (busybox acpid
+     * in the guest powers off). Lets a caller exercise {@code Guest.shutdown}'s ACPI step on a real guest.
+     */
+    public GuestSpec guestSpecAwaitingPowerButton(String name) {
+        return guestSpec(name, true);
+    }
+
+    private GuestSpec guestSpec(String name, boolean awaitPowerButton) {
         return GuestSpec.builder(name)
             .machine(MachineType.PC)
             .accelerator(accelerator)
@@ -57,7 +70,7 @@ public record PreparedDemo(Path workDir, GuestKernel kernel, BusyboxLocator.Busy
             .cpus(1)
             .memoryMiB(MEMORY_MIB)
             .noReboot(true)
-            .kernel(KernelBoot.of(kernel.kernel(), initrd, kernelCmdline()))
+            .kernel(KernelBoot.of(kernel.kernel(), initrd, kernelCmdline(awaitPowerButton)))
             .disk(scratchDisk())
             .share(share())
             .build();
@@ -79,8 +92,13 @@ public record PreparedDemo(Path workDir, GuestKernel kernel, BusyboxLocator.Busy
      * point and options from {@link NinePShare#guestMountPoint()} and {@link NinePShare#mountOptions()}).
      */
     public String kernelCmdline() {
+        return kernelCmdline(false);
+    }
+
+    private String kernelCmdline(boolean awaitPowerButton) {
         NinePShare s = share();
-        return "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init " + expectations.kernelParameters()
+        return "console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init " + (awaitPowerButton ? "kvmj.end=acpi " : "")
+            + expectations.kernelParameters()
             + " kvmj.mnt=" + s.guestMountPoint() + " kvmj.mntopts=" + s.mountOptions();
     }
 

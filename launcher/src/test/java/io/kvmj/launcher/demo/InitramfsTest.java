@@ -52,6 +52,9 @@ class InitramfsTest {
         String script = new String((byte[]) got.get("init")[1], StandardCharsets.UTF_8);
         assertTrue(script.startsWith("#!/bin/sh"));
         assertTrue(script.contains("poweroff -f"));
+        assertTrue(script.contains(". " + Initramfs.COMMON_SCRIPT + "\n"), "init sources the shared preamble");
+        String common = new String((byte[]) got.get(Initramfs.COMMON_SCRIPT.substring(1))[1], StandardCharsets.UTF_8);
+        assertTrue(common.contains("load_modules()") && common.contains("mount -t devtmpfs"), common);
         assertArrayEquals(a, (byte[]) got.get("lib/modules/kvmj/mod_a.ko")[1]);
         assertArrayEquals(b, (byte[]) got.get("lib/modules/kvmj/mod_b.ko")[1], "xz module stored decompressed");
         assertEquals("mod_a\nmod_b\n", new String((byte[]) got.get("lib/modules/kvmj/order")[1], StandardCharsets.UTF_8));

@@ -36,7 +36,8 @@ class KernelLocatorTest {
         Path mods = Files.createDirectories(entry.resolve("modules/kernel/drivers/virtio"));
         Files.write(mods.resolve("virtio_ring.ko"), ModuleResolverTest.fakeModule(""));
         Files.writeString(entry.resolve("kernel.properties"),
-            "package=linux-image-6.1.0-9-amd64\nversion=6.1.1-1\nrelease=6.1.0-9-amd64\n");
+            "package=linux-image-6.1.0-9-amd64\nversion=6.1.1-1\nrelease=6.1.0-9-amd64\nwanted="
+                + String.join(",", ModuleResolver.DEMO_MODULES) + "\n");
     }
 
     KernelLocator locator() {
