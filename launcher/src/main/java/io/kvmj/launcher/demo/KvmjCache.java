@@ -41,28 +41,7 @@ public final class KvmjCache {
      * renamed to {@code target}. If another process won the race, its entry is kept and ours is discarded.
      */
     public static Path installAtomically(Path target, Populator populator) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        sweepStale(parent);
-        Path tmp = Files.createTempDirectory(parent, TMP_PREFIX + target.getFileName() + "-");
-        try {
-            Path entry = tmp.resolve("entry");
-            Files.createDirectory(entry);
-            populator.populate(entry);
-            try {
-                Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot rename " + entry + " to " + target + " atomically", e);
-            } catch (IOException e) {
-                // EEXIST/ENOTEMPTY: a concurrent run installed it first; keep theirs
-                if (!Files.isDirectory(target)) {
-                    throw e;
-                }
-            }
-            return target;
-        } finally {
-            deleteTree(tmp);
-        }
+        return populateAndRename(target, populator, false);
     }
 
     /**
@@ -71,6 +50,11 @@ public final class KvmjCache {
      * old or the new entry except during the instant between the two renames.
      */
     public static Path replaceAtomically(Path target, Populator populator) throws IOException {
+        return populateAndRename(target, populator, true);
+    }
+
+    /** Fills a temporary directory next to {@code target}, retires the old entry if asked, renames it in. */
+    private static Path populateAndRename(Path target, Populator populator, boolean replace) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         sweepStale(parent);
@@ -79,16 +63,19 @@ public final class KvmjCache {
             Path entry = tmp.resolve("entry");
             Files.createDirectory(entry);
             populator.populate(entry);
-            try {
-                Files.move(target, tmp.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.NoSuchFileException e) {
-                // nothing to replace (or a concurrent run retired it first)
+            if (replace) {
+                try {
+                    Files.move(target, tmp.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // nothing to replace (or a concurrent run retired it first)
+                }
             }
             try {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot rename " + entry + " to " + target + " atomically", e);
             } catch (IOException e) {
+                // EEXIST/ENOTEMPTY: a concurrent run installed it first; keep theirs
                 if (!Files.isDirectory(target)) {
                     throw e;
                 }

@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvmj.launcher.process.Executables;
+import io.kvmj.launcher.cli.CliProcess.Result;
 import io.kvmj.launcher.testutil.Requirements;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,34 +25,15 @@ class DiskCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GUEST = "disk-it";
     private static final long MIB = 1L << 20;
-    private static Path jar;
+    private static CliProcess cli;
     private static Path runtime;
     private static Path images;
 
-    record Result(int exit, String out, String err) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(out);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
-        }
-    }
-
     @BeforeAll
     static void setUp() throws IOException {
-        Requirements.qemu();
-        for (String tool : List.of("qemu-img", "qemu-io")) {
-            if (Executables.find(tool).isEmpty()) {
-                Requirements.missing(tool + " not found on PATH");
-            }
-        }
-        jar = Path.of(System.getProperty("basedir", "."), "target", "kvmj.jar");
-        if (!Files.isRegularFile(jar)) {
-            Requirements.missing("fat jar not built: " + jar + " (run mvn verify, which packages first)");
-        }
         runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-disk-rt-");
+        cli = CliProcess.require(runtime);
+        CliProcess.requireImageTools();
         images = Files.createTempDirectory(Path.of("/tmp"), "kvmj-disk-img-");
     }
 
@@ -69,38 +45,6 @@ class DiskCliIT {
                     s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
-        }
-    }
-
-    private static Result kvmj(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("KVMJ_RUNTIME_DIR", runtime.toString());
-        return run(pb, "kvmj " + String.join(" ", args));
-    }
-
-    private static Result sh(String... argv) throws Exception {
-        return run(new ProcessBuilder(argv), String.join(" ", argv));
-    }
-
-    private static Result run(ProcessBuilder pb, String what) throws Exception {
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(what + " did not finish within 120 s");
-        }
-        return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    private static String read(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
         }
     }
 
@@ -277,5 +221,13 @@ class DiskCliIT {
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    private static Result kvmj(String... args) throws Exception {
+        return cli.run(120, args);
+    }
+
+    private static Result sh(String... argv) throws Exception {
+        return CliProcess.sh(120, argv);
     }
 }

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvmj.launcher.process.Executables;
-import io.kvmj.launcher.testutil.Requirements;
+import io.kvmj.launcher.cli.CliProcess.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,36 +32,17 @@ class DiskJobCancelIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GUEST = "jobcancel-it";
     private static final String CANCELLED = "interrupted: cancelled job 'kvmj-";
-    private static Path jar;
+    private static CliProcess cli;
     private static Path runtime;
     private static Path images;
     private static Path base;
     private static long pid = -1;
 
-    record Result(int exit, String out, String err) {
-        JsonNode json() throws IOException {
-            return JSON.readTree(out);
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
-        }
-    }
-
     @BeforeAll
     static void setUp() throws Exception {
-        Requirements.qemu();
-        for (String tool : List.of("qemu-img", "qemu-io")) {
-            if (Executables.find(tool).isEmpty()) {
-                Requirements.missing(tool + " not found on PATH");
-            }
-        }
-        jar = Path.of(System.getProperty("basedir", "."), "target", "kvmj.jar");
-        if (!Files.isRegularFile(jar)) {
-            Requirements.missing("fat jar not built: " + jar + " (run mvn verify, which packages first)");
-        }
         runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-jobcancel-rt-");
+        cli = CliProcess.require(runtime);
+        CliProcess.requireImageTools();
         images = Files.createTempDirectory(Path.of("/tmp"), "kvmj-jobcancel-img-");
         base = images.resolve("base.qcow2");
         assertEquals(0, sh("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "64M").exit());
@@ -143,7 +122,7 @@ class DiskJobCancelIT {
 
     /** Starts {@code kvmj args}, sends SIG{@code signal} once stderr shows {@code progress}, returns the result. */
     private static Result interrupted(String signal, String progress, String... args) throws Exception {
-        Process p = start(args).start();
+        Process p = cli.start(args);
         List<String> errLines = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> running = new CompletableFuture<>();
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
@@ -161,7 +140,7 @@ class DiskJobCancelIT {
             running.complete(null);
             return String.join("\n", errLines);
         });
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> CliProcess.read(p.getInputStream()));
         try {
             running.get(120, TimeUnit.SECONDS);
             assertTrue(p.isAlive(), "the job must still run when the signal comes: " + errLines);
@@ -199,41 +178,11 @@ class DiskJobCancelIT {
         return list.json().get(0);
     }
 
-    private static ProcessBuilder start(String... args) {
-        // a JVM started with SIGINT ignored (a build run in the background by a non-interactive shell passes that
-        // on to its children) keeps ignoring it and runs no shutdown hook; reset it to the default for the CLI
-        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("KVMJ_RUNTIME_DIR", runtime.toString());
-        return pb;
-    }
-
     private static Result kvmj(String... args) throws Exception {
-        return run(start(args), "kvmj " + String.join(" ", args));
+        return cli.run(120, args);
     }
 
     private static Result sh(String... argv) throws Exception {
-        return run(new ProcessBuilder(argv), String.join(" ", argv));
-    }
-
-    private static Result run(ProcessBuilder pb, String what) throws Exception {
-        Process p = pb.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(what + " did not finish within 120 s");
-        }
-        return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    private static String read(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return CliProcess.sh(120, argv);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvmj.launcher.cli.CliProcess.Result;
 import io.kvmj.launcher.testutil.Requirements;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,24 +24,14 @@ import org.junit.jupiter.api.Test;
 /** The {@code kvmj} fat jar run as a process (built in {@code package}, before failsafe runs). */
 class KvmjCliIT {
     static final ObjectMapper JSON = new ObjectMapper();
-    static Path jar;
     static Path runtime;
 
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
-        }
-    }
+    static CliProcess cli;
 
     @BeforeAll
     static void setUp() throws IOException {
-        Requirements.qemu();
-        jar = Path.of(System.getProperty("basedir", "."), "target", "kvmj.jar");
-        if (!Files.isRegularFile(jar)) {
-            Requirements.missing("fat jar not built: " + jar + " (run mvn verify, which packages first)");
-        }
         runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-cli-");
+        cli = CliProcess.require(runtime);
     }
 
     @AfterAll
@@ -55,31 +44,11 @@ class KvmjCliIT {
     }
 
     static Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("KVMJ_RUNTIME_DIR", runtime.toString());
-        return pb.start();
+        return cli.start(args);
     }
 
     static Result kvmj(String... args) throws Exception {
-        Process p = start(args);
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kvmj " + String.join(" ", args) + " did not finish within 90 s");
-        }
-        return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-    }
-
-    static String read(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return cli.run(90, args);
     }
 
     @Test
@@ -123,7 +92,7 @@ class KvmjCliIT {
                 assertEquals(0, cont.exit(), cont.toString());
                 assertTrue(events.waitFor(60, TimeUnit.SECONDS), "events --count 1 did not end");
                 assertEquals(0, events.exitValue());
-                JsonNode ev = JSON.readTree(read(events.getInputStream()).strip());
+                JsonNode ev = JSON.readTree(CliProcess.read(events.getInputStream()).strip());
                 assertEquals("RESUME", ev.path("event").asText(), ev.toString());
                 assertTrue(ev.path("timestamp").path("seconds").asLong() > 0);
             } finally {
@@ -159,7 +128,7 @@ class KvmjCliIT {
     @Test
     void foregroundRunShutsDownOnCtrlC() throws Exception {
         Process p = start("run", "--name", "cli-fg", "--paused", "--memory", "64", "--accel", "tcg");
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> CliProcess.read(p.getInputStream()));
         StringBuffer errText = new StringBuffer();
         CountDownLatch up = new CountDownLatch(1);
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
