@@ -62,6 +62,9 @@ final class QgaFrameReader {
                     continue;
                 }
                 int to = i > from && buf[i - 1] == '\r' ? i - 1 : i;
+                if (to - from > maxLine) {
+                    return OVERSIZED;
+                }
                 if (!blank(from, to)) {
                     return Arrays.copyOfRange(buf, from, to);
                 }
