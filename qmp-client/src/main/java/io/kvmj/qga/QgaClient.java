@@ -94,6 +94,24 @@ public final class QgaClient implements AutoCloseable {
         return transport.connected();
     }
 
+    /** Connections opened so far (1 after {@link #open}; more after the agent or QEMU restarted). */
+    public long connects() {
+        return transport.connects();
+    }
+
+    /** Successful {@code guest-sync-delimited} handshakes so far. */
+    public long handshakes() {
+        return transport.handshakes();
+    }
+
+    /**
+     * Stale frames (replies, error lines, old handshake replies, garbage) discarded by handshakes so far. The
+     * agent's parse-error reply to the {@code 0xFF} sent before each handshake counts as one.
+     */
+    public long discardedFrames() {
+        return transport.discardedFrames();
+    }
+
     // ---------------------------------------------------------------- synchronisation
 
     /** Runs a synchronisation handshake now ({@link QgaClientOptions#syncTimeout()}). */

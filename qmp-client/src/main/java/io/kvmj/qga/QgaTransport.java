@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,9 @@ final class QgaTransport implements AutoCloseable {
     private volatile QgaConnection conn;
     private volatile boolean closed;
     private boolean needsSync = true;
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong handshakes = new AtomicLong();
+    private final AtomicLong discarded = new AtomicLong();
 
     QgaTransport(Path socket, QgaClientOptions options) {
         this.socket = socket;
@@ -52,11 +56,24 @@ final class QgaTransport implements AutoCloseable {
             ensureOpen();
             if (conn == null) {
                 conn = QgaConnection.open(socket, options.maxReplyBytes());
+                connects.incrementAndGet();
                 needsSync = true;
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    long connects() {
+        return connects.get();
+    }
+
+    long handshakes() {
+        return handshakes.get();
+    }
+
+    long discardedFrames() {
+        return discarded.get();
     }
 
     boolean connected() {
@@ -160,6 +177,7 @@ final class QgaTransport implements AutoCloseable {
             boolean fresh = conn == null;
             if (fresh) {
                 conn = QgaConnection.open(socket, options.maxReplyBytes());
+                connects.incrementAndGet();
                 needsSync = true;
             }
             try {
@@ -208,6 +226,8 @@ final class QgaTransport implements AutoCloseable {
                         LOG.debug("dropping bytes after the sync reply on {}", socket);
                         c.reader().clear();
                     }
+                    handshakes.incrementAndGet();
+                    discarded.addAndGet(skipped);
                     LOG.debug("synchronised with the agent on {} (id {}, {} stale frames skipped)", socket, id,
                             skipped);
                     return;
