@@ -111,6 +111,11 @@ final class QgaTransport implements AutoCloseable {
             needsSync = true; // until a proper reply is read, the stream may be out of step
             try {
                 c.write(line(request, null), deadline, command, timeout);
+            } catch (QgaGuestGoneException e) {
+                drop();
+                throw e; // not delivered: not even a shutdown counts as done
+            }
+            try {
                 JsonNode value = readReply(c, command, deadline, timeout);
                 needsSync = false;
                 return value;

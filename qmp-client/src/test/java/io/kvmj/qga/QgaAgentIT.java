@@ -265,6 +265,33 @@ class QgaAgentIT {
     }
 
     @Test
+    void concurrentCallersAreServedOneAtATimeWithTheirOwnReplies() throws Exception {
+        String host = qga.hostName();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 10; i++) {
+                        String tag = id + "-" + i;
+                        assertEquals(tag + "\n", qga.exec(List.of("echo", tag), T).stdoutText());
+                        assertEquals(host, qga.hostName());
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get(100, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, qga.connects());
+        assertEquals(1, qga.handshakes());
+    }
+
+    @Test
     void genericCallWithMapArgumentsAndTypedResult() {
         assertEquals("GenericError", assertThrows(QgaErrorException.class,
                 () -> qga.call("guest-exec-status", Map.of("pid", -1))).errorClass());
