@@ -227,7 +227,8 @@ public final class Guest implements AutoCloseable {
                     finish(endedByItself());
                 } else {
                     stopRequested = true;
-                    finish(ShutdownSequence.run(name, qmp, target(), this::shutdownReason, timeout, force));
+                    finish(ShutdownSequence.run(name, qmp, dir.agentSocket(), target(), this::shutdownReason, timeout,
+                            force));
                 }
             }
             return result;

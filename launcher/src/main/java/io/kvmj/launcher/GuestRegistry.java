@@ -80,7 +80,8 @@ public final class GuestRegistry {
                 qmp = null; // QMP busy or broken: signals only
             }
             ShutdownSequence.Target target = new HandleTarget(h);
-            return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force);
+            return ShutdownSequence.run(name, qmp, RuntimeDir.locate(name).agentSocket(), target, reason::get, timeout,
+                    force);
         } finally {
             if (qmp != null) {
                 qmp.close();

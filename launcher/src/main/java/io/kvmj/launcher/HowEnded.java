@@ -4,7 +4,7 @@ package io.kvmj.launcher;
 public enum HowEnded {
     /** The guest powered off (after ACPI {@code system_powerdown}, or on its own), QEMU exited cleanly. */
     POWERED_OFF,
-    /** QEMU was asked to exit with the QMP {@code quit} command. */
+    /** QEMU was asked to exit with the QMP {@code quit} command: a hard stop for the guest (page cache lost). */
     QUIT,
     /** QEMU was stopped with SIGTERM. */
     TERMINATED,

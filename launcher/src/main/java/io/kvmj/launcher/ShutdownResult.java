@@ -32,8 +32,17 @@ public record ShutdownResult(HowEnded how, Integer exitCode, String shutdownReas
         return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
     }
 
-    /** True for the graceful endings: {@link HowEnded#POWERED_OFF}, {@link HowEnded#QUIT}, {@link HowEnded#EXITED}. */
+    /**
+     * True only when the guest powered itself off ({@link HowEnded#POWERED_OFF}): after the ACPI button, the agent's
+     * request, or on its own. {@link HowEnded#QUIT} and the signals are hard stops for the guest (its unwritten page
+     * cache is lost), and {@link HowEnded#EXITED} is QEMU ending without a power-off seen.
+     */
     public boolean graceful() {
-        return how == HowEnded.POWERED_OFF || how == HowEnded.QUIT || how == HowEnded.EXITED;
+        return how == HowEnded.POWERED_OFF;
+    }
+
+    /** A hard stop: kvmj ended QEMU with {@code quit} or a signal. */
+    public boolean hard() {
+        return how == HowEnded.QUIT || how == HowEnded.TERMINATED || how == HowEnded.KILLED;
     }
 }

@@ -4,6 +4,8 @@ package io.kvmj.launcher;
 public enum ShutdownStep {
     /** QMP {@code system_powerdown} (ACPI power button). */
     SYSTEM_POWERDOWN,
+    /** The guest agent's {@code guest-shutdown} (mode powerdown), when the agent answered. */
+    AGENT_SHUTDOWN,
     /** QMP {@code quit}. */
     QUIT,
     /** SIGTERM to QEMU. */
