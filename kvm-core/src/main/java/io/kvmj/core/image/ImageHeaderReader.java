@@ -73,8 +73,8 @@ public final class ImageHeaderReader {
             Path name = path.getFileName();
             ImageFormat detected = ImageProbe.probe(probe, name == null ? "" : name.toString());
             if (detected != ImageFormat.RAW) {
-                throw new ImageHeaderException(path + " is a " + detected
-                    + " image; the pure-Java reader handles raw, qcow and qcow2 only (use qemu-img info)");
+                throw new UnsupportedImageFormatException(path + " is a " + detected
+                    + " image; the pure-Java reader handles raw, qcow and qcow2 only (use qemu-img info)", detected);
             }
             long length = Files.isRegularFile(path) ? ch.size() : blockDeviceSize.applyAsLong(path);
             long size = (length + SECTOR - 1) / SECTOR * SECTOR; // QEMU presents whole 512-byte sectors

@@ -23,7 +23,12 @@ final class DiskOptionFormat {
         String name;
         boolean detected = given.isEmpty();
         if (detected) {
-            name = ImageProbe.detect(path).qemuName();
+            try {
+                name = ImageProbe.detect(path).qemuName();
+            } catch (java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("--disk: cannot read " + path + " to detect its format ("
+                        + e.getCause().getMessage() + "); give format=");
+            }
         } else {
             name = given.get().toLowerCase(Locale.ROOT);
             if (name.equals("vhd")) {
