@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class GuestOptionParsers {
     static final Set<String> DISK_KEYS = Set.of("path", "format", "driver.type", "cache", "driver.cache", "aio", "io",
-            "driver.io", "bus", "readonly", "serial");
+            "driver.io", "bus", "target.bus", "readonly", "serial");
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
@@ -45,7 +45,8 @@ public final class GuestOptionParsers {
     /**
      * {@code --disk FILE} or {@code --disk path=FILE[,format=FMT][,cache=...][,aio=...][,bus=...][,readonly=on]
      * [,serial=S]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
-     * {@code driver.type=} for {@code format=}, {@code driver.cache=} for {@code cache=}, and quoted values
+     * {@code driver.type=} for {@code format=}, {@code driver.cache=} for {@code cache=}, {@code target.bus=} for
+     * {@code bus=}, and quoted values
      * ({@code path="/a,b.img"}). A missing file is an error here. A block device (e.g. {@code /dev/loop0})
      * is attached through {@code host_device}, a file through {@code file}. See {@link DiskOptionFormat} for
      * how the format is chosen when none is given.
@@ -66,7 +67,8 @@ public final class GuestOptionParsers {
                         .toUpperCase(Locale.ROOT))));
         alias(o, "aio", "io", "driver.io").ifPresent(a -> b.aio(AioMode.valueOf(
                 oneOf("io", a, Set.of("threads", "native", "io_uring")).toUpperCase(Locale.ROOT))));
-        o.oneOf("bus", Set.of("virtio", "scsi", "ide", "sata")).ifPresent(bus -> b.bus(switch (bus) {
+        alias(o, "bus", "target.bus").map(v -> oneOf("bus", v, Set.of("virtio", "scsi", "ide", "sata")))
+                .ifPresent(bus -> b.bus(switch (bus) {
             case "scsi" -> DiskBus.VIRTIO_SCSI;
             case "ide" -> DiskBus.IDE;
             case "sata" -> DiskBus.SATA;

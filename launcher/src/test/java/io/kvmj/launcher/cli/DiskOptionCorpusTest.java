@@ -34,10 +34,12 @@ import org.w3c.dom.Element;
  * <ul>
  *   <li>format detection without {@code format=}: every format {@code qemu-img create} writes, on a file and on
  *       a loop block device, compared with {@code qemu-img info --output=json}'s {@code format} (QEMU 7.2);</li>
- *   <li>the option vocabulary: {@code --disk} strings in virt-install's own syntax (the forms of its man page:
- *       {@code path=}, a bare leading path, {@code io=}, {@code driver.io=}, {@code driver.cache=},
- *       {@code driver.type=}, {@code bus=}, {@code readonly=}, {@code serial=}, {@code "…"} quoting, a block
- *       device), compared with the {@code <disk>} element of {@code virt-install --connect test:///default
+ *   <li>the option vocabulary: {@code --disk} strings in virt-install's own syntax (the forms of its man page,
+ *       virt-install(1) in Debian's virtinst 4.1: {@code --disk /some/storage/path[,opt1=val1]...},
+ *       {@code path=} ("existing media can be a file or block device"), {@code driver.io=}, {@code driver.type=},
+ *       {@code cache=}, {@code bus=}/{@code target.bus=}, {@code readonly=}, {@code serial=} with the page's
+ *       example serial; plus {@code io=}, {@code driver.cache=} and {@code "…"} quoting, which its parser
+ *       accepts), compared with the {@code <disk>} element of {@code virt-install --connect test:///default
  *       --print-xml} (Debian's virtinst) on the same files.</li>
  * </ul>
  */
@@ -143,6 +145,7 @@ class DiskOptionCorpusTest {
             q + ",driver.io=io_uring,driver.cache=writeback",
             "path=" + q + ",io=threads,cache=writethrough,bus=sata",
             "path=" + q + ",driver.type=qcow2,bus=scsi,serial=abc-1",
+            q + ",target.bus=scsi,serial=WD-WMAP9A966149",
             q + ",bus=virtio,readonly=yes",
             q + ",bus=ide,readonly=on,cache=directsync",
             "path=\"" + c + "\"",
@@ -194,7 +197,7 @@ class DiskOptionCorpusTest {
         if (driver != null && !driver.getAttribute("type").isEmpty()) {
             assertEquals(driver.getAttribute("type"), d.format().driver(), "format");
         }
-        if (text.contains("bus=")) {
+        if (text.contains("bus=")) { // bus= or target.bus=
             String bus = switch (d.bus()) {
                 case VIRTIO_BLK -> "virtio";
                 case VIRTIO_SCSI -> "scsi";
