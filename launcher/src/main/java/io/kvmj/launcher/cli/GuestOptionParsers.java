@@ -57,6 +57,9 @@ public final class GuestOptionParsers {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("--disk: no such file: " + path);
         }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("--disk: " + path + " is a directory, not an image");
+        }
         boolean device = BlockDevices.isBlockDevice(path);
         DiskSpec.Builder b = DiskSpec.builder("disk" + index,
                 device ? DiskSource.hostDevice(path) : DiskSource.file(path));

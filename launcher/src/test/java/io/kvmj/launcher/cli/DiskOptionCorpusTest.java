@@ -212,6 +212,25 @@ class DiskOptionCorpusTest {
         assertEquals(serial == null ? null : serial.getTextContent(), d.serial(), "serial");
     }
 
+    /** Refusals are one line naming the problem: a directory, two spellings of one key, an unknown format. */
+    @org.junit.jupiter.api.Test
+    void refusals() {
+        String q = dir.resolve("q.qcow2").toString();
+        for (String[] c : new String[][] {
+            {dir.toString(), "is a directory"},
+            {q + ",aio=native,io=threads", "'aio' and 'io' are the same setting"},
+            {q + ",bus=ide,target.bus=sata", "'bus' and 'target.bus'"},
+            {q + ",format=qcow", "format=qcow is not attached by kvmj"},
+            {q + ",driver.type=floppy", "is not one of raw|qcow2|vmdk|vdi|vhdx|vpc"},
+            {q + ",io=fast", "io=fast is not one of"},
+            {"path=\"" + q, "unterminated"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuestOptionParsers.disk(c[0], 0));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertTrue(e.getMessage().startsWith("--disk"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        }
+    }
+
     private static Element child(Element e, String name) {
         for (org.w3c.dom.Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n instanceof Element el && el.getTagName().equals(name)) {
