@@ -57,9 +57,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2]"
-            + "[,cache=none|writeback|writethrough|directsync|unsafe][,aio=threads|native|io_uring]"
-            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; a comma in a value is written ',,'. Repeatable."})
+    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2|vmdk|vdi|vhdx|vpc]"
+            + "[,cache=none|writeback|writethrough|directsync|unsafe][,io=threads|native|io_uring]"
+            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; aio= and virt-install's driver.io=, driver.cache=,"
+            + " driver.type= work too; a comma in a value is written ',,' or the value quoted \"...\". Without format"
+            + " the format is detected as QEMU does; a block device attaches as host_device. Repeatable."})
     List<String> disks = new ArrayList<>();
 
     @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
