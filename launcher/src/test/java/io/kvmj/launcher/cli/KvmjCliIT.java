@@ -52,6 +52,39 @@ class KvmjCliIT {
     }
 
     @Test
+    void dryRunPrintsExactlyTheArgvThatRuns() throws Exception {
+        String[] args = {"run", "--name", "cli-dry", "--paused", "--memory", "64", "--accel", "tcg", "--detach",
+            "--qemu-arg", "-msg", "--qemu-arg", "timestamp=on", "--json"};
+        Result dry = kvmj(concat(args, "--dry-run"));
+        assertEquals(0, dry.exit(), dry.toString());
+        java.util.List<String> planned = new java.util.ArrayList<>();
+        JSON.readTree(dry.out()).path("argv").forEach(a -> planned.add(a.asText()));
+        assertFalse(Files.exists(runtime.resolve("cli-dry")), "a dry run claims nothing");
+        long pid = -1;
+        try {
+            Result run = kvmj(args);
+            assertEquals(0, run.exit(), run.toString());
+            pid = JSON.readTree(run.out()).path("pid").asLong();
+            String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            assertEquals(planned, java.util.List.of(raw.substring(0, raw.length() - 1).split("\0", -1)),
+                    "the dry run printed what runs");
+            assertTrue(planned.contains("timestamp=on") && planned.stream().anyMatch(a -> a.contains("qga.sock")),
+                    planned.toString());
+        } finally {
+            Result stop = kvmj("stop", "cli-dry", "--force");
+            if (pid > 0) {
+                assertEquals(0, stop.exit(), stop.toString());
+            }
+        }
+    }
+
+    static String[] concat(String[] a, String... more) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, r, a.length, more.length);
+        return r;
+    }
+
+    @Test
     void detachedGuestListQmpStop() throws Exception {
         long pid = -1;
         try {
