@@ -1,7 +1,7 @@
 package io.kvmj.launcher;
 
 import io.kvmj.core.qemu.QemuOpts;
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.ShellQuote;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -13,7 +13,7 @@ import io.kvmj.core.qemu.Warning;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;

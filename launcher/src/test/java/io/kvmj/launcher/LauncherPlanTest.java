@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmj.core.host.AccelRecommendation;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.launcher.process.RuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,13 +84,14 @@ class LauncherPlanTest {
         List<String> a = p.argv();
         assertEquals(LaunchOptions.DEFAULT_QEMU, a.get(0));
         Path dir = RuntimeDir.base().resolve("p5");
+        String d = QemuOpts.escape("dir", dir.toString());
         assertEquals(dir.resolve("qemu.pid").toString(), a.get(a.indexOf("-pidfile") + 1));
         String qmp = a.get(a.indexOf("-chardev") + 1);
-        assertEquals("socket,id=qmp0,path=" + dir.toString().replace(",", ",,") + "/qmp.sock,server=on,wait=off", qmp);
+        assertEquals("socket,id=qmp0,path=" + d + "/qmp.sock,server=on,wait=off", qmp);
         assertEquals(List.of("-serial", "chardev:serial0"), a.subList(a.indexOf("-serial"), a.indexOf("-serial") + 2),
                 "kvmj's console is the first serial port: " + a);
-        assertTrue(a.contains("socket,id=serial0,path=" + dir.toString().replace(",", ",,") + "/console.sock,server=on,"
-                + "wait=off,logfile=" + dir.toString().replace(",", ",,") + "/console.log,logappend=on"), a.toString());
+        assertTrue(a.contains("socket,id=serial0,path=" + d + "/console.sock,server=on,"
+                + "wait=off,logfile=" + d + "/console.log,logappend=on"), a.toString());
         assertEquals(1, a.stream().filter("-name"::equals).count(), "one -name: " + a);
         assertEquals(1, a.stream().filter("-pidfile"::equals).count());
         assertEquals(a.subList(1, a.size()), p.args());
@@ -97,7 +99,7 @@ class LauncherPlanTest {
         assertEquals(3, a.stream().filter("-mon"::equals).count(), "server, events and listener sockets");
         assertTrue(a.contains("virtserialport,bus=vser0.0,chardev=channel0,name=org.qemu.guest_agent.0,id=channel0-port"),
                 a.toString());
-        assertTrue(a.contains("socket,id=channel0,path=" + dir.toString().replace(",", ",,") + "/qga.sock,server=on,wait=off"),
+        assertTrue(a.contains("socket,id=channel0,path=" + d + "/qga.sock,server=on,wait=off"),
                 a.toString());
         assertEquals(2, Launcher.create(LaunchOptions.defaults().withDetached(true), NO_KVM)
                 .plan(GuestSpec.builder("p6").build()).argv().stream().filter("-mon"::equals).count(),

@@ -300,7 +300,7 @@ class GoldenArgvTest {
                 .qmp(QmpEndpoint.unixServer(run.resolve("qmp.sock")))
                 .serial(SerialSpec.unixSocket(run.resolve("console.sock")).withLog(run.resolve("console.log")))
                 .channel(VirtioSerialChannel.guestAgent(run.resolve("qga.sock"))).build();
-        String d = run.toString().replace(",", ",,");
+        String d = QemuOpts.escape("dir", run.toString());
         List<String> runtime = List.of("-chardev", "socket,id=qmp0,path=" + d + "/qmp.sock,server=on,wait=off",
                 "-mon", "chardev=qmp0,mode=control",
                 "-chardev", "socket,id=serial0,path=" + d + "/console.sock,server=on,wait=off,logfile=" + d

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.launcher.cli.CliProcess.Result;
 import io.kvmj.launcher.testutil.Requirements;
 import java.io.BufferedReader;
@@ -204,13 +205,13 @@ class KvmjCliIT {
     void dryRunCompletionAndUsageErrors() throws Exception {
         Path disk = Files.createTempFile(runtime, "d,isk", ".img");
         Result dry = kvmj("run", "--name", "cli-dry", "--accel", "tcg", "--dry-run",
-                "--disk", "path=" + disk.toString().replace(",", ",,") + ",format=raw,cache=writethrough,bus=virtio",
+                "--disk", "path=" + QemuOpts.escape("path", disk.toString()) + ",format=raw,cache=writethrough,bus=virtio",
                 "--share", runtime + ",tag=hostshare,readonly=on", "--network", "user,hostfwd=tcp::2222-:22",
                 "--kernel", disk.toString(), "--append", "console=ttyS0 quiet");
         assertEquals(0, dry.exit(), dry.toString());
         String line = dry.out().strip();
         assertTrue(line.startsWith("qemu-system-x86_64 "), line);
-        assertTrue(line.contains("filename=" + disk.toString().replace(",", ",,")), "comma in path doubled: " + line);
+        assertTrue(line.contains("filename=" + QemuOpts.escape("path", disk.toString())), "comma in path doubled: " + line);
         assertTrue(line.contains("mount_tag=hostshare"), line);
         assertTrue(line.contains("'console=ttyS0 quiet'"), "shell-quoted: " + line);
         assertTrue(line.contains("-accel tcg"), line);
@@ -220,7 +221,7 @@ class KvmjCliIT {
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such file: /no/such/disk.img"), missing.toString());
 
-        Result badKey = kvmj("run", "--name", "cli-x", "--disk", "path=" + disk.toString().replace(",", ",,") + ",speed=9", "--dry-run");
+        Result badKey = kvmj("run", "--name", "cli-x", "--disk", "path=" + QemuOpts.escape("path", disk.toString()) + ",speed=9", "--dry-run");
         assertEquals(2, badKey.exit(), badKey.toString());
         assertTrue(badKey.err().contains("unknown key 'speed'"), badKey.toString());
 
