@@ -9,15 +9,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
-import io.kvmj.launcher.testutil.Requirements;
-import io.kvmj.launcher.testutil.TestRuntime;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +29,8 @@ class PlanIsWhatRunsIT {
 
     @BeforeAll
     static void setUp() {
-        TestRuntime.use();
-        launcher = Launcher.create(LaunchOptions.defaults().withQemuBinary(Requirements.qemu())
-                .withReadyTimeout(Duration.ofSeconds(30)).withShutdownTimeout(Duration.ofSeconds(1)));
+        GuestLifecycleIT.setUp();
+        launcher = GuestLifecycleIT.launcher;
     }
 
     static List<String> cmdline(long pid) throws IOException {
@@ -74,7 +70,7 @@ class PlanIsWhatRunsIT {
 
     @Test
     void aRawArgvRunsAsPlannedWithoutAnAgentOnMachineNone() throws Exception {
-        List<String> raw = List.of("-machine", "none", "-nodefaults", "-display", "none");
+        List<String> raw = GuestLifecycleIT.NONE;
         LaunchPlan plan = launcher.planArgv("it-plan-raw", raw);
         try (Guest g = launcher.launchArgv("it-plan-raw", raw)) {
             assertEquals(plan.argv(), cmdline(g.pid()));
