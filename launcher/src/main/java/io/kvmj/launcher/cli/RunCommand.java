@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.core.model.MachineType;
 import io.kvmj.core.model.MemoryBackend;
 import io.kvmj.core.model.MemorySpec;
@@ -153,9 +154,18 @@ public final class RunCommand implements Callable<Integer> {
         LaunchOptions lo = LaunchOptions.defaults().withQemuBinary(qemu).withDetached(detach)
                 .withReadyTimeout(Duration.ofSeconds(readyTimeout)).withShutdownTimeout(Duration.ofSeconds(shutdownTimeout));
         Launcher launcher = Launcher.create(lo);
+        LaunchPlan plan;
+        try {
+            plan = launcher.plan(guest).withExtraArgs(qemuArgs);
+        } catch (InvalidSpecException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (LaunchException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
         try {
             if (dryRun) {
-                LaunchPlan plan = withExtraArgs(launcher.plan(guest));
                 if (json) {
                     ObjectNode o = Json.object().put("name", plan.name());
                     plan.argv().forEach(o.putArray("argv")::add);
@@ -170,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Guest g = launcher.launch(withExtraArgs(launcher.plan(guest)));
+            Guest g = launcher.launch(plan); // exactly the argv --dry-run prints
             if (detach) {
                 printLaunched(g, out);
                 g.release();
@@ -181,17 +191,6 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
         }
-    }
-
-    private LaunchPlan withExtraArgs(LaunchPlan plan) {
-        if (qemuArgs.isEmpty()) {
-            return plan;
-        }
-        List<String> argv = new ArrayList<>(plan.argv());
-        argv.addAll(qemuArgs);
-        List<String> guestArgs = new ArrayList<>(plan.guestArgs());
-        guestArgs.addAll(qemuArgs);
-        return new LaunchPlan(plan.name(), argv, guestArgs, plan.accelerator(), plan.warnings());
     }
 
     private void printLaunched(Guest g, PrintWriter out) {

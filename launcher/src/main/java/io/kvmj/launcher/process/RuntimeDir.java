@@ -178,6 +178,14 @@ public final class RuntimeDir {
         return dir.resolve("console.log");
     }
 
+    /**
+     * The guest-agent channel ({@code virtserialport} named {@code org.qemu.guest_agent.0}; QEMU listens, one client
+     * at a time). Present for guests with a PCI bus (q35, pc).
+     */
+    public Path agentSocket() {
+        return dir.resolve("qga.sock");
+    }
+
     /** QEMU's stdout and stderr. */
     public Path stderrLog() {
         return dir.resolve("qemu.stderr");
