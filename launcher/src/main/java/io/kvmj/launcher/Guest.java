@@ -3,7 +3,7 @@ package io.kvmj.launcher;
 import io.kvmj.launcher.process.OrphanProtection;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.qmp.EventWaiter;
 import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;

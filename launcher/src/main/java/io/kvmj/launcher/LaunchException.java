@@ -1,6 +1,6 @@
 package io.kvmj.launcher;
 
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.ShellQuote;
 import java.util.List;
 import java.util.OptionalInt;
 

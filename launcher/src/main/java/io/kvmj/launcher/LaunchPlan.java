@@ -1,23 +1,62 @@
 package io.kvmj.launcher;
 
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.QemuOpts;
+import io.kvmj.core.qemu.ShellQuote;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exact QEMU invocation {@link Launcher} would use for a guest (what {@code kvmj run --dry-run} prints).
+ * The exact QEMU invocation {@link Launcher} runs for a guest: {@link Launcher#launch(LaunchPlan)} executes
+ * {@link #argv()} as it is, so what {@code kvmj run --dry-run} prints is what runs.
+ *
+ * <pre>{@code
+ * LaunchPlan plan = launcher.plan(spec).withExtraArgs(List.of("-device", "pvpanic"));
+ * System.out.println(plan.commandLine());   // dry run
+ * Guest g = launcher.launch(plan);          // runs plan.argv(), nothing recomputed
+ * }</pre>
  *
  * @param name        guest name
- * @param argv        full argv including the binary and kvmj's runtime arguments
- * @param guestArgs   the arguments rendered from the guest spec alone (no binary, no runtime arguments)
+ * @param argv        the complete argv: the binary, then everything rendered from the guest spec including kvmj's
+ *                    runtime parts (pidfile, QMP sockets, console, guest-agent channel), then any extra arguments
  * @param accelerator the accelerator chosen and why
  * @param warnings    the argv builder's warnings (one line each)
+ * @param detached    whether the plan is for a detached guest (no QMP socket pointing back at the launching JVM)
+ * @param console     whether the argv has kvmj's serial console (socket and log in the runtime directory)
  */
-public record LaunchPlan(String name, List<String> argv, List<String> guestArgs, AcceleratorChoice accelerator,
-                         List<String> warnings) {
+public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
+                         boolean detached, boolean console) {
     public LaunchPlan {
         argv = List.copyOf(argv);
-        guestArgs = List.copyOf(guestArgs);
         warnings = List.copyOf(warnings);
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("empty argv");
+        }
+    }
+
+    /** The argv without the binary. */
+    public List<String> args() {
+        return argv.subList(1, argv.size());
+    }
+
+    /** Same as {@link #args()} (kept for callers of the former field; runtime arguments are part of it now). */
+    public List<String> guestArgs() {
+        return args();
+    }
+
+    /**
+     * This plan with raw QEMU arguments appended (e.g. {@code kvmj run --qemu-arg}); refuses arguments QEMU cannot
+     * carry (newline, NUL).
+     */
+    public LaunchPlan withExtraArgs(List<String> extra) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        List<String> a = new ArrayList<>(argv);
+        for (String e : extra) {
+            QemuOpts.checkCarriable("qemu-arg", e);
+            a.add(e);
+        }
+        return new LaunchPlan(name, a, accelerator, warnings, detached, console);
     }
 
     /** The argv shell-quoted. */

@@ -2,20 +2,23 @@ package io.kvmj.launcher;
 
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.QmpEndpoint;
+import io.kvmj.core.model.SerialSpec;
+import io.kvmj.core.model.VirtioSerialChannel;
 import io.kvmj.core.qemu.HostEnvironment;
 import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.core.qemu.Warning;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.launcher.process.ShellQuote;
+import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts QEMU guests and returns {@link Guest} handles.
  *
- * <p>Per launch: claims the runtime directory (the name must not belong to a live guest), adds kvmj's runtime
- * arguments ({@code -pidfile}, a server-mode QMP socket for other processes, for attached guests a client-mode QMP
- * socket this JVM listens on <em>before</em> spawning, the serial console socket with a QEMU-written log), spawns
+ * <p>{@link #plan(GuestSpec)} puts kvmj's runtime parts into the spec ({@code -pidfile}, a server-mode QMP socket for
+ * other processes, for attached guests a client-mode QMP socket this JVM listens on <em>before</em> spawning, the
+ * serial console socket with a QEMU-written log, the guest-agent channel) and renders the complete argv once;
+ * {@link #launch(LaunchPlan)} claims the runtime directory (the name must not belong to a live guest), spawns
  * QEMU (see {@link QemuProcess} for the no-orphan design) and waits, bounded, until QMP is negotiated. Any failure
  * is a {@link LaunchException} with exit code, argv and QEMU's stderr tail; nothing is left behind.
  *
@@ -38,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
-    static final String CONSOLE_ID = "kvmj-console";
 
     private final LaunchOptions options;
     private final AcceleratorPolicy accelerators;
@@ -65,7 +68,8 @@ public final class Launcher {
 
     /**
      * Launches {@code spec}: resolves its accelerator ({@link AcceleratorPolicy}; {@code KVM} on a host that cannot
-     * do it fails here, before spawning), renders the argv, spawns and waits until QMP is ready.
+     * do it fails here, before spawning), renders the argv, spawns and waits until QMP is ready. Same as
+     * {@code launch(plan(spec))}.
      *
      * @throws LaunchException on any failure, with QEMU's exit code, argv and stderr tail when it ran
      */
@@ -73,38 +77,59 @@ public final class Launcher {
         return launch(plan(spec));
     }
 
-    /** Launches a plan made by {@link #plan(GuestSpec)} (possibly with arguments added to its guest arguments). */
-    public Guest launch(LaunchPlan plan) {
-        plan.warnings().forEach(w -> LOG.warn("guest {}: {}", plan.name(), w));
-        return launch(plan.name(), plan.guestArgs(), plan.accelerator());
-    }
-
     /**
-     * What {@link #launch(GuestSpec)} would run, without running it (the runtime directory is not claimed).
+     * What {@link #launch(GuestSpec)} runs, without running it (the runtime directory is not claimed; its paths are
+     * deterministic, {@link RuntimeDir#locate(String)}). kvmj's runtime parts go into the spec, so
+     * {@link LaunchPlan#argv()} is the complete argv: {@code -name}, {@code -pidfile}, the QMP sockets (server,
+     * events, and for attached guests the client-mode socket this JVM listens on), the console as the first serial
+     * port (a socket with a QEMU-written log) and, on boards with a PCI bus, the guest-agent channel
+     * ({@link RuntimeDir#agentSocket()}). A pidfile, console or agent channel of {@code spec} on the same paths is
+     * not added twice; the spec's own QMP endpoints and serials follow kvmj's.
      *
      * @throws LaunchException when the accelerator cannot be honoured or the spec is invalid
      */
     public LaunchPlan plan(GuestSpec spec) {
-        RuntimeDir.validateName(spec.name());
+        RuntimeDir dir = RuntimeDir.locate(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
-        GuestSpec resolved = spec.toBuilder()
-                .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG)
-                .pidfile(null)
-                .build();
+        GuestSpec.Builder b = withRuntimeParts(spec.toBuilder(), spec, dir)
+                .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG);
+        if (spec.machine().hasPciBus() && spec.channels().stream()
+                .noneMatch(c -> c.name().equals(VirtioSerialChannel.GUEST_AGENT))) {
+            b.channel(VirtioSerialChannel.guestAgent(dir.agentSocket()));
+        }
         QemuCommand cmd;
         try {
-            cmd = new QemuCommandLine(options.qemuBinary(), HostEnvironment.system()).render(resolved);
+            cmd = renderer(dir).render(b.build());
         } catch (RuntimeException e) {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
         }
-        List<String> argv = new ArrayList<>();
-        argv.add(options.qemuBinary());
-        argv.addAll(runtimeArgs(spec.name(), RuntimeDir.locate(spec.name()), cmd.args()));
-        argv.addAll(cmd.args());
-        return new LaunchPlan(spec.name(), argv, cmd.args(), accel,
-                cmd.warnings().stream().map(Warning::toString).toList());
+        return new LaunchPlan(spec.name(), cmd.argv(), accel, cmd.warnings().stream().map(Warning::toString).toList(),
+                options.detached(), options.console());
     }
 
+    /**
+     * The plan for a raw QEMU argv ({@code args} without the binary, which comes from
+     * {@link LaunchOptions#qemuBinary()}): kvmj's runtime part, rendered by the same renderer as for a spec
+     * ({@link QemuCommandLine#renderRuntimePart}), then {@code args} as given. The guest-agent channel is added only
+     * when {@code args} name a board with a PCI bus ({@code -machine q35…|pc…}); {@code -machine none} has no bus.
+     * The accelerator is reported as found in {@code args}.
+     */
+    public LaunchPlan planArgv(String name, List<String> args) {
+        RuntimeDir dir = RuntimeDir.locate(name);
+        GuestSpec.Builder b = withRuntimeParts(GuestSpec.builder(name), null, dir);
+        if (machineHasPciBus(args)) {
+            b.channel(VirtioSerialChannel.guestAgent(dir.agentSocket()));
+        }
+        QemuCommand cmd;
+        try {
+            args.forEach(a -> QemuOpts.checkCarriable("argument", a));
+            cmd = renderer(dir).renderRuntimePart(b.build());
+        } catch (RuntimeException e) {
+            throw new LaunchException("invalid guest '" + name + "': " + e.getMessage(), null, List.of(), "", e);
+        }
+        return new LaunchPlan(name, cmd.argv(), acceleratorFromArgs(args), List.of(), options.detached(),
+                options.console()).withExtraArgs(args);
+    }
 
     /** The options of this launcher. */
     public LaunchOptions options() {
@@ -112,43 +137,55 @@ public final class Launcher {
     }
 
     /**
-     * Launches QEMU from a raw argv (without the binary, which comes from {@link LaunchOptions#qemuBinary()}). kvmj
-     * adds its runtime arguments; the accelerator is reported as found in {@code args}.
+     * Launches QEMU from a raw argv (without the binary, which comes from {@link LaunchOptions#qemuBinary()}); same as
+     * {@code launch(planArgv(name, args))}.
      */
     public Guest launchArgv(String name, List<String> args) {
-        return launch(name, args, acceleratorFromArgs(args));
+        return launch(planArgv(name, args));
     }
 
-    /** Launch with a resolved accelerator choice; {@code args} exclude the binary. */
-    Guest launch(String name, List<String> args, AcceleratorChoice accel) {
+    /**
+     * Launches a plan made by {@link #plan(GuestSpec)} or {@link #planArgv(String, List)} (possibly with
+     * {@link LaunchPlan#withExtraArgs extra arguments}): claims the runtime directory and executes exactly
+     * {@code plan.argv()}. The plan's {@code detached} and {@code console} settings apply.
+     *
+     * @throws LaunchException on any failure, with QEMU's exit code, argv and stderr tail when it ran
+     */
+    public Guest launch(LaunchPlan plan) {
+        plan.warnings().forEach(w -> LOG.warn("guest {}: {}", plan.name(), w));
+        String name = plan.name();
+        List<String> argv = plan.argv();
+        AcceleratorChoice accel = plan.accelerator();
+        LaunchOptions opts = options.withDetached(plan.detached()).withConsole(plan.console());
+        RuntimeDir planned = RuntimeDir.locate(name);
+        if (!argv.contains(planned.pidFile().toString())) {
+            throw new LaunchException("the plan for guest '" + name + "' has no -pidfile " + planned.pidFile()
+                    + " (made for another runtime directory?)", null, argv, "", null);
+        }
         RuntimeDir dir = RuntimeDir.claim(name);
-        List<String> argv = new ArrayList<>();
-        argv.add(options.qemuBinary());
-        argv.addAll(runtimeArgs(name, dir, args));
-        argv.addAll(args);
         QmpListener listener = null;
         QemuProcess proc = null;
         boolean ok = false;
         try {
-            dir.writeInfo(Map.of("detached", Boolean.toString(options.detached()),
+            dir.writeInfo(Map.of("detached", Boolean.toString(opts.detached()),
                     "accelerator", accel.accelerator(), "acceleratorReason", accel.reason(),
                     "qmpSocket", dir.qmpSocket().toString(), "consoleSocket", dir.consoleSocket().toString(),
-                    "console", Boolean.toString(options.console()), "argv", ShellQuote.join(argv)));
+                    "console", Boolean.toString(opts.console()), "argv", ShellQuote.join(argv)));
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
-                    .connectTimeout(options.readyTimeout()).handshakeTimeout(options.readyTimeout()).build();
+                    .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();
             CompletableFuture<QmpClient> ready;
-            if (!options.detached()) {
+            if (!opts.detached()) {
                 listener = QmpListener.listen(dir.qmpListenSocket(), qo);
-                proc = QemuProcess.start(argv, dir.stderrLog(), false, options.readyTimeout());
-                ready = listener.accept(options.readyTimeout());
+                proc = QemuProcess.start(argv, dir.stderrLog(), false, opts.readyTimeout());
+                ready = listener.accept(opts.readyTimeout());
             } else {
-                proc = QemuProcess.start(argv, dir.stderrLog(), true, options.readyTimeout());
+                proc = QemuProcess.start(argv, dir.stderrLog(), true, opts.readyTimeout());
                 ready = QmpClient.connect(dir.qmpSocket(), qo);
             }
             dir.writeInfo(Map.of("pid", Long.toString(proc.pid()), "orphanProtection", proc.protection().name()));
             QmpMonitor qmp = awaitReady(proc, ready, argv);
-            boolean paused = !qmp.call("query-status", null, options.readyTimeout()).path("running").asBoolean(true);
-            Guest g = new Guest(name, dir, proc, qmp, listener, accel, options, paused);
+            boolean paused = !qmp.call("query-status", null, opts.readyTimeout()).path("running").asBoolean(true);
+            Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused);
             LOG.info("guest {} up: pid {}, accel {} ({}), {}", name, proc.pid(), accel.accelerator(), accel.reason(),
                     proc.protection());
             ok = true;
@@ -170,6 +207,42 @@ public final class Launcher {
                 dir.delete();
             }
         }
+    }
+
+    private QemuCommandLine renderer(RuntimeDir dir) {
+        return new QemuCommandLine(options.qemuBinary(), HostEnvironment.system().withPlannedDirectory(dir.path()));
+    }
+
+    /**
+     * kvmj's runtime parts on {@code b}: pidfile, QMP sockets first, the console as the first serial port; the parts of
+     * {@code spec} (may be null) follow, minus a console on kvmj's own socket.
+     */
+    private GuestSpec.Builder withRuntimeParts(GuestSpec.Builder b, GuestSpec spec, RuntimeDir dir) {
+        b.pidfile(dir.pidFile()).clearQmp().clearSerials();
+        b.qmp(QmpEndpoint.unixServer(dir.qmpSocket())).qmp(QmpEndpoint.unixServer(dir.eventsSocket()));
+        if (!options.detached()) {
+            b.qmp(QmpEndpoint.unixClient(dir.qmpListenSocket()));
+        }
+        if (options.console()) {
+            b.serial(SerialSpec.unixSocket(dir.consoleSocket()).withLog(dir.consoleLog()));
+        }
+        if (spec != null) {
+            spec.qmp().forEach(b::qmp);
+            spec.serials().stream().filter(s -> !dir.consoleSocket().equals(s.path())).forEach(b::serial);
+        }
+        return b;
+    }
+
+    /** True when {@code args} name a board with a PCI bus: {@code -machine}/{@code -M} type q35… or pc…. */
+    static boolean machineHasPciBus(List<String> args) {
+        for (int i = 0; i < args.size() - 1; i++) {
+            if (args.get(i).equals("-machine") || args.get(i).equals("-M")) {
+                String v = args.get(i + 1);
+                String type = v.startsWith("type=") ? v.substring(5).split(",")[0] : v.split(",")[0];
+                return type.startsWith("q35") || type.equals("pc") || type.startsWith("pc-");
+            }
+        }
+        return false;
     }
 
     private QmpMonitor awaitReady(QemuProcess proc, CompletableFuture<QmpClient> ready, List<String> argv) {
@@ -203,31 +276,6 @@ public final class Launcher {
             throw new LaunchException(code != null ? "QEMU exited during launch"
                     : "QMP handshake failed: " + cause.getMessage(), code, argv, proc.stderrTail(), cause);
         }
-    }
-
-    /** kvmj's runtime arguments, inserted right after the binary (so the console is the first serial port). */
-    List<String> runtimeArgs(String name, RuntimeDir dir, List<String> args) {
-        List<String> a = new ArrayList<>();
-        if (!args.contains("-name")) {
-            a.addAll(List.of("-name", "guest=" + opt(name)));
-        }
-        a.addAll(List.of("-pidfile", dir.pidFile().toString()));
-        a.addAll(List.of("-qmp", "unix:" + opt(dir.qmpSocket().toString()) + ",server=on,wait=off"));
-        a.addAll(List.of("-qmp", "unix:" + opt(dir.eventsSocket().toString()) + ",server=on,wait=off"));
-        if (!options.detached()) {
-            a.addAll(List.of("-qmp", "unix:" + opt(dir.qmpListenSocket().toString())));
-        }
-        if (options.console()) {
-            a.addAll(List.of("-chardev", "socket,id=" + CONSOLE_ID + ",path=" + opt(dir.consoleSocket().toString())
-                    + ",server=on,wait=off,logfile=" + opt(dir.consoleLog().toString()) + ",logappend=on",
-                    "-serial", "chardev:" + CONSOLE_ID));
-        }
-        return a;
-    }
-
-    /** Escapes a value for QEMU's option syntax (a comma is written doubled). */
-    static String opt(String value) {
-        return value.replace(",", ",,");
     }
 
     static AcceleratorChoice acceleratorFromArgs(List<String> args) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmj.core.host.AccelRecommendation;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.launcher.process.RuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,24 +79,55 @@ class LauncherPlanTest {
     }
 
     @Test
-    void runtimeArgumentsComeFirstAndEscapeCommas() {
+    void runtimePartsAreInTheSpecAndEscapeCommas() {
         LaunchPlan p = Launcher.create(LaunchOptions.defaults(), NO_KVM).plan(GuestSpec.builder("p5").build());
         List<String> a = p.argv();
         assertEquals(LaunchOptions.DEFAULT_QEMU, a.get(0));
         Path dir = RuntimeDir.base().resolve("p5");
+        String d = QemuOpts.escape("dir", dir.toString());
         assertEquals(dir.resolve("qemu.pid").toString(), a.get(a.indexOf("-pidfile") + 1));
-        String qmp = a.get(a.indexOf("-qmp") + 1);
-        assertTrue(qmp.contains("a,,b") && qmp.endsWith(",server=on,wait=off"), qmp);
-        assertTrue(a.indexOf("-serial") < a.indexOf("-machine"), "kvmj's console is the first serial port: " + a);
-        assertEquals("chardev:" + Launcher.CONSOLE_ID, a.get(a.indexOf("-serial") + 1));
+        String qmp = a.get(a.indexOf("-chardev") + 1);
+        assertEquals("socket,id=qmp0,path=" + d + "/qmp.sock,server=on,wait=off", qmp);
+        assertEquals(List.of("-serial", "chardev:serial0"), a.subList(a.indexOf("-serial"), a.indexOf("-serial") + 2),
+                "kvmj's console is the first serial port: " + a);
+        assertTrue(a.contains("socket,id=serial0,path=" + d + "/console.sock,server=on,"
+                + "wait=off,logfile=" + d + "/console.log,logappend=on"), a.toString());
         assertEquals(1, a.stream().filter("-name"::equals).count(), "one -name: " + a);
         assertEquals(1, a.stream().filter("-pidfile"::equals).count());
-        assertEquals(a.subList(a.size() - p.guestArgs().size(), a.size()), p.guestArgs());
+        assertEquals(a.subList(1, a.size()), p.args());
         assertFalse(Files.exists(dir), "plan claims nothing");
-        assertEquals(3, a.stream().filter("-qmp"::equals).count(), "server, events and listener sockets");
+        assertEquals(3, a.stream().filter("-mon"::equals).count(), "server, events and listener sockets");
+        assertTrue(a.contains("virtserialport,bus=vser0.0,chardev=channel0,name=org.qemu.guest_agent.0,id=channel0-port"),
+                a.toString());
+        assertTrue(a.contains("socket,id=channel0,path=" + d + "/qga.sock,server=on,wait=off"),
+                a.toString());
         assertEquals(2, Launcher.create(LaunchOptions.defaults().withDetached(true), NO_KVM)
-                .plan(GuestSpec.builder("p6").build()).argv().stream().filter("-qmp"::equals).count(),
+                .plan(GuestSpec.builder("p6").build()).argv().stream().filter("-mon"::equals).count(),
                 "a detached guest has no socket pointing back at this JVM");
+        LaunchPlan micro = Launcher.create(LaunchOptions.defaults(), NO_KVM)
+                .plan(GuestSpec.builder("p7").machine(io.kvmj.core.model.MachineType.MICROVM).build());
+        assertFalse(micro.argv().stream().anyMatch(s -> s.startsWith("virtserialport")), "microvm has no PCI bus");
+    }
+
+    @Test
+    void rawArgvGetsTheSameRuntimePartAndTheAgentOnlyOnAPciBoard() {
+        Launcher l = Launcher.create(LaunchOptions.defaults(), NO_KVM);
+        List<String> raw = List.of("-machine", "none", "-nodefaults");
+        LaunchPlan none = l.planArgv("p8", raw);
+        LaunchPlan spec = l.plan(GuestSpec.builder("p8").machine(io.kvmj.core.model.MachineType.MICROVM).build());
+        List<String> runtime = none.argv().subList(0, none.argv().size() - raw.size());
+        assertEquals(raw, none.argv().subList(runtime.size(), none.argv().size()));
+        for (String opt : List.of("-pidfile", "-chardev", "-mon", "-serial")) {
+            assertEquals(spec.argv().stream().filter(opt::equals).count(), runtime.stream().filter(opt::equals).count(), opt);
+        }
+        assertTrue(spec.argv().containsAll(runtime), "same rendering: " + runtime + " vs " + spec.argv());
+        assertFalse(none.argv().stream().anyMatch(s -> s.startsWith("virtserialport")), "-machine none has no bus");
+        assertTrue(l.planArgv("p9", List.of("-machine", "q35,acpi=off")).argv().stream()
+                .anyMatch(s -> s.startsWith("virtserialport")));
+        assertTrue(l.planArgv("p9", List.of("-M", "pc")).argv().stream().anyMatch(s -> s.startsWith("virtserialport")));
+        LaunchPlan extra = none.withExtraArgs(List.of("-S"));
+        assertEquals("-S", extra.argv().get(extra.argv().size() - 1));
+        assertThrows(io.kvmj.core.model.InvalidSpecException.class, () -> none.withExtraArgs(List.of("a\nb")));
     }
 
     @Test

@@ -12,6 +12,9 @@ import java.util.concurrent.Future;
  */
 final class PendingCommand {
     final String id;
+    /** Order of sending (QEMU answers in-band commands in this order). */
+    final long seq;
+    final boolean oob;
     final String command;
     final JsonNode arguments;
     final Duration timeout;
@@ -20,8 +23,11 @@ final class PendingCommand {
     final CompletableFuture<JsonNode> future = new CompletableFuture<>();
     volatile Future<?> timer;
 
-    PendingCommand(String id, String command, JsonNode arguments, Duration timeout, boolean direct) {
+    PendingCommand(String id, long seq, String command, JsonNode arguments, Duration timeout, boolean direct,
+            boolean oob) {
         this.id = id;
+        this.seq = seq;
+        this.oob = oob;
         this.command = command;
         this.arguments = arguments;
         this.timeout = timeout;
@@ -31,7 +37,7 @@ final class PendingCommand {
 
     /** An entry that never reached the table: its future has already failed with {@code failure}. */
     static PendingCommand failed(String command, JsonNode arguments, Throwable failure) {
-        PendingCommand p = new PendingCommand(null, command, arguments, Duration.ZERO, true);
+        PendingCommand p = new PendingCommand(null, -1, command, arguments, Duration.ZERO, true, false);
         p.future.completeExceptionally(failure);
         return p;
     }

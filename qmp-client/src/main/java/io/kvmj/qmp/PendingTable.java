@@ -69,6 +69,29 @@ final class PendingTable {
         }
     }
 
+    /**
+     * I/O thread: an {@code error} without an {@code id}, QEMU's answer to a request it could not parse. QMP answers
+     * in-band commands in order, so it belongs to the oldest in-band command still waiting, which fails at once with
+     * a {@link QmpProtocolException}.
+     */
+    void failOldestInBand(JsonNode msg) {
+        String desc = msg.path("error").path("desc").asText("");
+        PendingCommand oldest = null;
+        for (PendingCommand p : map.values()) {
+            if (!p.oob && (oldest == null || p.seq < oldest.seq)) {
+                oldest = p;
+            }
+        }
+        if (oldest == null || map.remove(oldest.id) == null) {
+            unknown.incrementAndGet();
+            LOG.warn("[{}] error without id and no command waiting: {}", label, QmpGreeting.abbreviate(msg));
+            return;
+        }
+        oldest.cancelTimer();
+        fail(oldest, new QmpProtocolException(oldest.command + ": QEMU answered with an error without an id "
+                + "(it could not parse the request): " + desc));
+    }
+
     /** Timer on the I/O thread. */
     void timeout(String id) {
         PendingCommand p = map.remove(id);

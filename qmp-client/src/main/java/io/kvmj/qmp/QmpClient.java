@@ -17,8 +17,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +50,14 @@ public final class QmpClient implements QmpMonitor {
     private final AtomicLong malformed = new AtomicLong();
     private final CompletableFuture<QmpClient> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicBoolean readyDone = new AtomicBoolean();
+    private final AtomicReference<QmpState> state = new AtomicReference<>(QmpState.CONNECTING);
     private volatile CompletableFuture<QmpSchema> schema;
     private volatile Channel channel;
     private volatile DirectWriter writer;
     private volatile QmpGreeting greeting;
-    private volatile boolean greetingSeen;
-    private volatile boolean closeRequested;
-    private volatile boolean quitSent;
-    private volatile boolean closed;
     private volatile Throwable lastError;
+    /** Why the connection ended ("client closed", "QEMU quit", "connection lost"), set on the move to CLOSED. */
+    private volatile String endReason;
 
     QmpClient(QmpClientOptions options, IoResources io) {
         long seq = CLIENT_SEQ.incrementAndGet();
@@ -112,7 +109,34 @@ public final class QmpClient implements QmpMonitor {
     }
 
     boolean closeRequested() {
-        return closeRequested;
+        QmpState s = state.get();
+        return s == QmpState.CLOSING || s == QmpState.CLOSED;
+    }
+
+    /** The current state of the connection (see {@link QmpState} for the transitions). */
+    public QmpState state() {
+        return state.get();
+    }
+
+    /**
+     * Moves to {@code to} if that is a legal step from the current state ({@link QmpState#canMoveTo}); returns the
+     * state left, or null when the step is not allowed now (nothing changes). Leaving the pre-ready states for
+     * anything but the next handshake step fails the ready future with {@code readyFailure}; this happens once.
+     */
+    private QmpState moveTo(QmpState to, QmpException readyFailure) {
+        while (true) {
+            QmpState from = state.get();
+            if (!from.canMoveTo(to)) {
+                return null;
+            }
+            if (state.compareAndSet(from, to)) {
+                LOG.debug("[{}] {} -> {}", label, from, to);
+                if (from.beforeReady() && !to.beforeReady() && to != QmpState.READY) {
+                    Futures.failAsync(options.completionExecutor(), ready, readyFailure);
+                }
+                return from;
+            }
+        }
     }
 
     String label() {
@@ -121,7 +145,10 @@ public final class QmpClient implements QmpMonitor {
 
     /** Connector path: every attempt failed. */
     void connectFailed(QmpConnectException e) {
-        failReady(e);
+        if (moveTo(QmpState.CLOSED, e) == null) {
+            return;
+        }
+        endReason = "not connected";
         Futures.failAsync(options.completionExecutor(), closeFuture, e);
         releaseResources();
     }
@@ -134,13 +161,14 @@ public final class QmpClient implements QmpMonitor {
         LOG.debug("[{}] connected {}", label, ch);
         Duration hs = options.handshakeTimeout();
         ch.eventLoop().schedule(() -> {
-            if (!readyDone.get()) {
+            QmpState s = state.get();
+            if (s.beforeReady()) {
                 failHandshake(new QmpGreetingException("no QMP greeting/negotiation within " + hs.toMillis()
-                        + " ms" + (greetingSeen ? " (greeting received, qmp_capabilities unanswered)" : "")));
+                        + " ms" + (s == QmpState.NEGOTIATING ? " (greeting received, qmp_capabilities unanswered)" : "")));
             }
         }, hs.toNanos(), TimeUnit.NANOSECONDS);
-        if (closeRequested) {
-            ch.close();
+        if (moveTo(QmpState.GREETING, null) == null) {
+            ch.close(); // closed while connecting
         }
     }
 
@@ -148,13 +176,21 @@ public final class QmpClient implements QmpMonitor {
         io.active();
         if (msg.has("event")) {
             onEvent(msg);
-        } else if (!greetingSeen) {
-            greetingSeen = true;
+        } else if (state.get() == QmpState.GREETING) {
+            QmpGreeting offered;
             try {
-                negotiate(QmpGreeting.parse(msg));
+                offered = QmpGreeting.parse(msg);
             } catch (QmpGreetingException e) {
                 failHandshake(e);
+                return;
             }
+            if (moveTo(QmpState.NEGOTIATING, null) != null) {
+                negotiate(offered);
+            }
+        } else if (msg.has("error") && !msg.has("id")) {
+            // QEMU could not parse a request (so it has no id to echo): QMP answers in order, so it is the oldest
+            // in-band command still waiting; fail it now rather than let it time out
+            pending.failOldestInBand(msg);
         } else if (msg.has("return") || msg.has("error")) {
             pending.route(msg);
         } else if (msg.has("QMP")) {
@@ -184,8 +220,7 @@ public final class QmpClient implements QmpMonitor {
         long n = malformed.incrementAndGet();
         String text = line.toString(line.readerIndex(), Math.min(line.readableBytes(), 200), StandardCharsets.UTF_8);
         LOG.warn("[{}] malformed QMP line dropped (#{}): {}{}", label, n, text, e == null ? "" : " - " + firstLine(e));
-        if (!greetingSeen) {
-            greetingSeen = true;
+        if (state.get() == QmpState.GREETING) {
             failHandshake(new QmpGreetingException("malformed QMP greeting: " + text, e));
         }
     }
@@ -208,16 +243,21 @@ public final class QmpClient implements QmpMonitor {
     }
 
     void onInactive() {
-        closed = true;
-        boolean normal = closeRequested || quitSent;
-        String why = closeRequested ? "client closed" : quitSent ? "QEMU quit" : "connection lost";
-        Throwable cause = lastError != null || closeRequested ? lastError
-                : new EOFException("QEMU closed the QMP connection");
+        Throwable cause0 = lastError;
+        QmpState from = moveTo(QmpState.CLOSED,
+                new QmpGreetingException("connection closed before the QMP session was negotiated", cause0));
+        if (from == null) {
+            return; // already closed
+        }
+        boolean requested = from == QmpState.CLOSING;
+        boolean normal = requested || from == QmpState.QUITTING;
+        String why = requested ? "client closed" : from == QmpState.QUITTING ? "QEMU quit" : "connection lost";
+        endReason = why;
+        Throwable cause = cause0 != null || requested ? cause0 : new EOFException("QEMU closed the QMP connection");
         LOG.debug("[{}] disconnected: {}", label, why);
         pending.disconnectAll(cause, why);
         QmpDisconnectedException dis = new QmpDisconnectedException(why, cause);
         events.failWaiters(dis);
-        failReady(new QmpGreetingException("connection closed before the QMP session was negotiated", cause));
         if (normal) {
             Futures.completeAsync(options.completionExecutor(), closeFuture, null);
         } else {
@@ -226,11 +266,10 @@ public final class QmpClient implements QmpMonitor {
         releaseResources();
     }
 
+    /** Once: only the single move to CLOSED calls this. */
     private void releaseResources() {
-        if (released.compareAndSet(false, true)) {
-            events.shutdown();
-            io.release();
-        }
+        events.shutdown();
+        io.release();
     }
 
     // ---------------------------------------------------------------- handshake
@@ -249,23 +288,15 @@ public final class QmpClient implements QmpMonitor {
                 failHandshake(new QmpGreetingException("qmp_capabilities failed: " + t.getMessage(), t));
             } else {
                 greeting = offered.withEnabled(enable);
-                if (readyDone.compareAndSet(false, true)) {
+                if (moveTo(QmpState.READY, null) != null) {
                     ready.complete(this);
                 }
             }
         });
     }
 
-    private boolean failReady(Throwable e) {
-        if (readyDone.compareAndSet(false, true)) {
-            Futures.failAsync(options.completionExecutor(), ready, e);
-            return true;
-        }
-        return false;
-    }
-
     private void failHandshake(QmpException e) {
-        if (failReady(e)) {
+        if (moveTo(QmpState.FAILED, e) != null) {
             LOG.debug("[{}] handshake failed", label, e);
             lastError = e;
             Channel ch = channel;
@@ -325,12 +356,13 @@ public final class QmpClient implements QmpMonitor {
         }
         Channel ch = channel;
         DirectWriter writer = this.writer;
-        if (closed || closeRequested || ch == null || writer == null) {
-            return PendingCommand.failed(command, arguments, new QmpDisconnectedException(
-                    closeRequested ? "client closed" : "not connected", command, lastError));
+        QmpState st = state.get();
+        if (!st.acceptsCommands() || ch == null || writer == null) {
+            return PendingCommand.failed(command, arguments, refused(st, command));
         }
         Duration to = timeout == null ? options.commandTimeout() : timeout;
-        String id = idPrefix + ids.incrementAndGet();
+        long seq = ids.incrementAndGet();
+        String id = idPrefix + seq;
         ObjectNode req = QmpJson.object();
         req.put(oob ? "exec-oob" : "execute", command);
         if (arguments != null && !arguments.isNull() && !arguments.isEmpty()) {
@@ -345,13 +377,14 @@ public final class QmpClient implements QmpMonitor {
         } catch (JsonProcessingException e) {
             return PendingCommand.failed(command, arguments, new QmpException("cannot serialise " + command, e));
         }
-        PendingCommand p = new PendingCommand(id, command, arguments, to, direct);
+        PendingCommand p = new PendingCommand(id, seq, command, arguments, to, direct, oob);
         if (p.quit) {
-            quitSent = true;
+            moveTo(QmpState.QUITTING, null);
         }
         pending.put(p);
-        if (closed) { // lost a race with onInactive, which may not have seen our entry
-            pending.disconnect(id, lastError, closeRequested ? "client closed" : "connection lost");
+        if (state.get() == QmpState.CLOSED) { // lost a race with onInactive, which may not have seen our entry
+            String why = endReason;
+            pending.disconnect(id, lastError, why == null ? "connection lost" : why);
             return p;
         }
         if (!direct && !to.isZero()) {
@@ -385,12 +418,12 @@ public final class QmpClient implements QmpMonitor {
         EventWaiter w = new EventWaiter(eventName, predicate, to, options.completionExecutor(),
                 events::removeWaiter);
         Channel ch = channel;
-        if (closed || ch == null) {
-            w.fail(new QmpDisconnectedException("not connected", lastError));
+        if (state.get() == QmpState.CLOSED || ch == null) {
+            w.fail(refused(state.get(), null));
             return w;
         }
         events.addWaiter(w);
-        if (closed) {
+        if (state.get() == QmpState.CLOSED) {
             w.fail(new QmpDisconnectedException("connection lost", lastError));
             return w;
         }
@@ -451,7 +484,19 @@ public final class QmpClient implements QmpMonitor {
 
     @Override
     public boolean isOpen() {
-        return !closed && !closeRequested && channel != null;
+        QmpState s = state.get();
+        return s != QmpState.CLOSING && s != QmpState.CLOSED && s != QmpState.FAILED && channel != null;
+    }
+
+    /** The typed error for a call this state does not allow. */
+    private QmpStateException refused(QmpState st, String command) {
+        String why = switch (st) {
+            case CLOSING -> "client closed";
+            case CLOSED -> endReason == null ? "not connected" : endReason;
+            case FAILED -> "QMP handshake failed";
+            default -> "not connected";
+        };
+        return new QmpStateException(st, command, why, lastError);
     }
 
     @Override
@@ -466,7 +511,7 @@ public final class QmpClient implements QmpMonitor {
      */
     @Override
     public void close() {
-        closeRequested = true;
+        moveTo(QmpState.CLOSING, new QmpGreetingException("client closed before the QMP session was negotiated"));
         Channel ch = channel;
         if (ch != null) {
             ch.close();

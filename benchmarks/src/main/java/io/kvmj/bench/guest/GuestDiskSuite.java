@@ -7,6 +7,7 @@ import io.kvmj.bench.Suite;
 import io.kvmj.bench.disk.CacheMode;
 import io.kvmj.bench.report.Figure;
 import io.kvmj.bench.report.HostInfo;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.launcher.demo.BusyboxLocator;
 import io.kvmj.launcher.demo.GuestKernel;
 import io.kvmj.launcher.demo.Initramfs;
@@ -168,7 +169,7 @@ public final class GuestDiskSuite implements Suite {
                 Cmd.run(List.of("qemu-img", "create", "-q", "-f", d.format(), "-o", "preallocation=" + d.prealloc(),
                         img.toString(), (2 * mib + 2) + "M"), 600);
                 argv.add("-drive");
-                argv.add("file=" + img.toString().replace(",", ",,") + ",if=none,id=d" + i + ",format=" + d.format()
+                argv.add("file=" + QemuOpts.escape("file", img.toString()) + ",if=none,id=d" + i + ",format=" + d.format()
                         + ",cache=" + d.cache().qemuName());
                 argv.add("-device");
                 argv.add("virtio-blk-pci,drive=d" + i + ",serial=" + d.id());

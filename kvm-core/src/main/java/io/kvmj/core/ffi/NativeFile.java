@@ -2,7 +2,8 @@ package io.kvmj.core.ffi;
 
 /**
  * An open file descriptor that closes deterministically. {@link #close()} is idempotent; calls after close
- * throw {@link IllegalStateException}. Not thread-safe for concurrent close.
+ * throw {@link ClosedFileException} naming the operation, and never pass the old descriptor number to the kernel.
+ * Not thread-safe for concurrent close.
  */
 public final class NativeFile implements AutoCloseable {
     private final NativeAccess access;
@@ -32,12 +33,30 @@ public final class NativeFile implements AutoCloseable {
         return new NativeFile(access, description, fd);
     }
 
-    /** The raw descriptor; throws if closed. */
+    /** The raw descriptor; throws {@link ClosedFileException} if closed. */
     public int fd() {
-        if (fd < 0) {
-            throw new IllegalStateException(path + " is closed");
+        return fdFor("fd()");
+    }
+
+    /**
+     * The raw descriptor for {@code operation} (e.g. {@code ioctl(KVM_RUN)}); throws {@link ClosedFileException}
+     * naming it if closed. Every system call on this file goes through here.
+     */
+    public int fdFor(String operation) {
+        int f = fd;
+        if (f < 0) {
+            throw new ClosedFileException(path, operation);
         }
-        return fd;
+        return f;
+    }
+
+    /** {@link #fdFor(String)} for {@code ioctl(NAME)}; the name is looked up only when the file is closed. */
+    public int fdForIoctl(long request) {
+        int f = fd;
+        if (f < 0) {
+            throw new ClosedFileException(path, "ioctl(" + Ioctls.name(request) + ")");
+        }
+        return f;
     }
 
     /** The path or description given at open. */
@@ -57,12 +76,12 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code ioctl} on this fd; throws {@link NativeException} with the ioctl name on a negative result. */
     public long ioctl(long request, long arg) {
-        return access.ioctlChecked(fd(), request, arg);
+        return access.ioctlChecked(fdForIoctl(request), request, arg);
     }
 
     /** {@code pread} into native memory; throws on failure, returns the byte count (may be short). */
     public long pread(long buf, long count, long offset) {
-        long r = access.pread(fd(), buf, count, offset);
+        long r = access.pread(fdFor("pread"), buf, count, offset);
         if (r < 0) {
             throw access.failure("pread(" + path + ")");
         }
@@ -71,7 +90,7 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code pwrite} from native memory; throws on failure, returns the byte count (may be short). */
     public long pwrite(long buf, long count, long offset) {
-        long r = access.pwrite(fd(), buf, count, offset);
+        long r = access.pwrite(fdFor("pwrite"), buf, count, offset);
         if (r < 0) {
             throw access.failure("pwrite(" + path + ")");
         }
@@ -80,21 +99,21 @@ public final class NativeFile implements AutoCloseable {
 
     /** {@code fsync}; throws on failure. */
     public void fsync() {
-        if (access.fsync(fd()) < 0) {
+        if (access.fsync(fdFor("fsync")) < 0) {
             throw access.failure("fsync(" + path + ")");
         }
     }
 
     /** {@code fdatasync}; throws on failure. */
     public void fdatasync() {
-        if (access.fdatasync(fd()) < 0) {
+        if (access.fdatasync(fdFor("fdatasync")) < 0) {
             throw access.failure("fdatasync(" + path + ")");
         }
     }
 
     /** Maps {@code len} bytes of this file at {@code offset}. */
     public NativeMemory mmap(long len, int prot, int flags, long offset) {
-        long addr = access.mmap(0, len, prot, flags, fd(), offset);
+        long addr = access.mmap(0, len, prot, flags, fdFor("mmap"), offset);
         if (addr == Posix.MAP_FAILED) {
             throw access.failure("mmap(" + path + ")");
         }

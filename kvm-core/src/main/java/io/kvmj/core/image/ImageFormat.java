@@ -5,7 +5,7 @@ import java.util.Locale;
 /** Disk image formats kvmj knows by their qemu-img driver name. */
 public enum ImageFormat {
     RAW("raw"), QCOW2("qcow2"), QCOW("qcow"), QED("qed"), VMDK("vmdk"), VDI("vdi"), VHDX("vhdx"), VPC("vpc"),
-    LUKS("luks");
+    LUKS("luks"), BOCHS("bochs"), CLOOP("cloop"), DMG("dmg"), PARALLELS("parallels");
 
     private final String qemuName;
 
@@ -31,7 +31,9 @@ public enum ImageFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown image format '" + name + "' (known: raw, qcow2, qcow, qed, vmdk, vdi, vhdx, vpc, luks)");
+        throw new IllegalArgumentException("unknown image format '" + name + "' (known: "
+            + java.util.Arrays.stream(values()).map(ImageFormat::qemuName).collect(java.util.stream.Collectors.joining(", "))
+            + ")");
     }
 
     @Override

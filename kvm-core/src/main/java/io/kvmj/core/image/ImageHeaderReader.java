@@ -14,8 +14,15 @@ import java.util.function.ToLongFunction;
 /**
  * Reads qcow2 (versions 2 and 3), qcow (version 1) and raw image headers in pure Java, following the
  * qcow2 specification (docs/interop/qcow2.txt in QEMU): the fixed big-endian header, the backing file name,
- * and the header extensions (backing format 0xe2792aca, external data file 0x44415441). Recognises other
- * formats' magic numbers and refuses them rather than calling them raw.
+ * and the header extensions (backing format 0xe2792aca, external data file 0x44415441). Every other format
+ * QEMU 7.2 detects ({@link ImageProbe}: vmdk, vdi, vpc, vhdx, qed, luks, bochs, cloop, dmg, parallels) is
+ * refused with an {@link ImageHeaderException} naming it, never called raw. Like QEMU, a qcow2 v3 image with
+ * an unknown incompatible feature bit, or whose compression type and compression bit disagree, is refused;
+ * a raw image's size is rounded up to whole 512-byte sectors.
+ *
+ * <pre>{@code
+ * ImageHeader h = new ImageHeaderReader().read(Path.of("disk.qcow2"));
+ * }</pre>
  *
  * <p>The image is opened read-only without any lock, so it can be read while a guest runs (the data
  * may then be stale, exactly as with {@code qemu-img info -U}).
@@ -26,7 +33,11 @@ public final class ImageHeaderReader {
     private static final int EXT_BACKING_FORMAT = 0xe2792aca;
     private static final int EXT_DATA_FILE = 0x44415441;
     private static final int MAX_BACKING_NAME = 1023;
-    private static final int HEAD = 512;
+    private static final int HEAD = ImageProbe.PROBE_BYTES;
+    private static final long SECTOR = 512;
+    /** Incompatible feature bits QEMU 7.2 knows: dirty, corrupt, external data file, compression type, extended L2. */
+    private static final long KNOWN_INCOMPATIBLE = 0x1f;
+    private static final long INCOMPAT_COMPRESSION = 8;
 
     private final ToLongFunction<Path> blockDeviceSize;
 
@@ -57,12 +68,16 @@ public final class ImageHeaderReader {
                     default -> throw new ImageHeaderException(path + ": unsupported qcow2 version " + version);
                 };
             }
-            String other = otherFormat(head);
-            if (other != null) {
-                throw new ImageHeaderException(path + " is a " + other
-                    + " image; the pure-Java reader handles raw and qcow2 only (use qemu-img info)");
+            byte[] probe = new byte[Math.min(head.limit(), ImageProbe.PROBE_BYTES)];
+            head.get(0, probe);
+            Path name = path.getFileName();
+            ImageFormat detected = ImageProbe.probe(probe, name == null ? "" : name.toString());
+            if (detected != ImageFormat.RAW) {
+                throw new UnsupportedImageFormatException(path + " is a " + detected
+                    + " image; the pure-Java reader handles raw, qcow and qcow2 only (use qemu-img info)", detected);
             }
-            long size = Files.isRegularFile(path) ? ch.size() : blockDeviceSize.applyAsLong(path);
+            long length = Files.isRegularFile(path) ? ch.size() : blockDeviceSize.applyAsLong(path);
+            long size = (length + SECTOR - 1) / SECTOR * SECTOR; // QEMU presents whole 512-byte sectors
             return new ImageHeader(ImageFormat.RAW, 0, size, 0, null, null, EncryptionMethod.NONE, 0, 0, 0, 0,
                 null, 0, 0, null);
         } catch (IOException e) {
@@ -100,13 +115,23 @@ public final class ImageHeaderReader {
                 throw new ImageHeaderException(path + ": invalid qcow2 v3 header (length " + headerLength
                     + ", refcount_order " + refcountOrder + ")");
             }
-            if (headerLength > 104 && (incompatible & 8) != 0) {
-                ByteBuffer b = read(ch, 104, 1);
-                compression = switch (b.get(0)) {
-                    case 0 -> "zlib";
-                    case 1 -> "zstd";
-                    default -> throw new ImageHeaderException(path + ": unknown compression type " + b.get(0));
-                };
+            if ((incompatible & ~KNOWN_INCOMPATIBLE) != 0) {
+                throw new ImageHeaderException(path + ": unsupported qcow2 incompatible feature bits 0x"
+                    + Long.toHexString(incompatible & ~KNOWN_INCOMPATIBLE) + " (the image must not be opened)");
+            }
+            int type = headerLength > 104 ? read(ch, 104, 1).get(0) & 0xff : 0;
+            compression = switch (type) {
+                case 0 -> "zlib";
+                case 1 -> "zstd";
+                default -> throw new ImageHeaderException(path + ": unknown qcow2 compression type " + type);
+            };
+            boolean bit = (incompatible & INCOMPAT_COMPRESSION) != 0;
+            if (type == 0 && bit) {
+                throw new ImageHeaderException(path + ": qcow2 compression type incompatible bit set for zlib");
+            }
+            if (type != 0 && !bit) {
+                throw new ImageHeaderException(path + ": qcow2 compression type " + compression
+                    + " without its incompatible feature bit");
             }
         }
         String backing = null;
@@ -150,6 +175,11 @@ public final class ImageHeaderReader {
         int backingSize = h.getInt(16);
         long size = h.getLong(24);
         int clusterBits = h.get(32) & 0xff;
+        int l2Bits = h.get(33) & 0xff;
+        if (clusterBits < 9 || clusterBits > 16 || l2Bits < 9 || l2Bits > 16) {
+            throw new ImageHeaderException(path + ": invalid qcow header (cluster_bits " + clusterBits + ", l2_bits "
+                + l2Bits + "; both must be 9..16)");
+        }
         EncryptionMethod crypt = EncryptionMethod.of(h.getInt(36));
         String backing = null;
         if (backingOffset != 0 && backingSize > 0 && backingSize <= MAX_BACKING_NAME) {
@@ -157,31 +187,6 @@ public final class ImageHeaderReader {
         }
         return new ImageHeader(ImageFormat.QCOW, 1, size, clusterBits, backing, null, crypt, 0, 0, 0, 0, null, 48,
             0, null);
-    }
-
-    private static String otherFormat(ByteBuffer h) {
-        byte[] b = new byte[Math.min(h.limit(), HEAD)];
-        h.get(0, b);
-        String ascii = new String(b, StandardCharsets.ISO_8859_1);
-        if (ascii.startsWith("QED\0")) {
-            return "qed";
-        }
-        if (ascii.startsWith("KDMV") || ascii.startsWith("# Disk DescriptorFile")) {
-            return "vmdk";
-        }
-        if (ascii.startsWith("vhdxfile")) {
-            return "vhdx";
-        }
-        if (ascii.startsWith("conectix")) {
-            return "vpc";
-        }
-        if (ascii.startsWith("LUKS\u00ba\u00be")) {
-            return "luks";
-        }
-        if (b.length >= 0x44 && h.getInt(0x40) == 0x7f10dabe) {
-            return "vdi";
-        }
-        return null;
     }
 
     private static ByteBuffer read(FileChannel ch, long pos, int len) throws IOException {

@@ -2,6 +2,7 @@ package io.kvmj.core.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kvmj.core.qemu.QemuOpts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class QemuImg {
             o.add("lazy_refcounts=" + (opts.lazyRefcounts() ? "on" : "off"));
         }
         if (opts.compat() != null) {
-            o.add("compat=" + escapeOption(opts.compat()));
+            o.add("compat=" + QemuOpts.escape("compat", opts.compat()));
         }
         if (!o.isEmpty()) {
             a.addAll(List.of("-o", String.join(",", o)));
@@ -305,11 +306,6 @@ public final class QemuImg {
         }
         a.add(path(overlay));
         run(a, progress, overlay);
-    }
-
-    /** Escapes a value for qemu-img's {@code -o key=value,...} syntax: every comma is doubled. */
-    public static String escapeOption(String value) {
-        return value.replace(",", ",,");
     }
 
     private static String requireName(String name) {

@@ -1,5 +1,6 @@
 package io.kvmj.core.kvm;
 
+import io.kvmj.core.ffi.ClosedFileException;
 import io.kvmj.core.ffi.Errno;
 import io.kvmj.core.ffi.Ioctls;
 import io.kvmj.core.ffi.NativeAccess;
@@ -10,7 +11,18 @@ import io.kvmj.core.ffi.Posix;
 
 /**
  * The KVM system file descriptor ({@code /dev/kvm}, opened {@code O_RDWR|O_CLOEXEC}). Each method is one ioctl
- * on the held fd; failures throw {@link NativeException} naming the ioctl and errno.
+ * on the held fd; failures throw {@link NativeException} naming the ioctl and errno, and any call after
+ * {@link #close()} throws {@link ClosedFileException} naming the ioctl without touching the old fd number.
+ * As in rust-vmm's kvm-ioctls, a {@link VmFd} does not depend on this object: it gets the vCPU mmap size at creation
+ * and stays usable after this is closed.
+ *
+ * <pre>{@code
+ * VmFd vm;
+ * try (Kvm kvm = Kvm.open()) {
+ *     vm = kvm.createVm();
+ * }
+ * try (vm; VcpuFd vcpu = vm.createVcpu(0)) { ... }   // fine: the VM holds its own fd
+ * }</pre>
  */
 public final class Kvm implements AutoCloseable {
     /** The default device path. */
@@ -20,12 +32,10 @@ public final class Kvm implements AutoCloseable {
 
     private final NativeFile file;
     private final NativeAccess access;
-    private final int fd;
 
     private Kvm(NativeFile file) {
         this.file = file;
         this.access = file.access();
-        this.fd = file.fd();
     }
 
     /** Opens {@code /dev/kvm} with the backend from {@link NativeAccess#get()}. */
@@ -48,7 +58,7 @@ public final class Kvm implements AutoCloseable {
         return access;
     }
 
-    /** The raw fd (valid until {@link #close()}). */
+    /** The raw fd (valid until {@link #close()}; after it, {@link ClosedFileException}). */
     public int fd() {
         return file.fd();
     }
@@ -63,7 +73,7 @@ public final class Kvm implements AutoCloseable {
      * when present. One ioctl on the held fd.
      */
     public int checkExtension(Capability cap) {
-        long r = access.ioctl(fd, Ioctls.KVM_CHECK_EXTENSION, cap.number());
+        long r = access.ioctl(file.fdForIoctl(Ioctls.KVM_CHECK_EXTENSION), Ioctls.KVM_CHECK_EXTENSION, cap.number());
         if (r < 0) {
             throw access.failure("ioctl(KVM_CHECK_EXTENSION, " + cap.cName() + ")");
         }
@@ -87,8 +97,9 @@ public final class Kvm implements AutoCloseable {
 
     /** {@code KVM_CREATE_VM} with a machine type. */
     public VmFd createVm(int type) {
+        int mmapSize = vcpuMmapSize();
         int vmfd = (int) file.ioctl(Ioctls.KVM_CREATE_VM, type);
-        return new VmFd(this, NativeFile.adopt(access, "kvm-vm", vmfd));
+        return new VmFd(NativeFile.adopt(access, "kvm-vm", vmfd), mmapSize);
     }
 
     /** {@code KVM_GET_SUPPORTED_CPUID}, growing the buffer on {@code E2BIG}. */
@@ -102,7 +113,7 @@ public final class Kvm implements AutoCloseable {
             long size = Ioctls.SIZEOF_KVM_CPUID2 + (long) nent * Ioctls.SIZEOF_KVM_CPUID_ENTRY2;
             try (NativeMemory buf = NativeMemory.allocate(access, size)) {
                 buf.putInt(0, nent);
-                long r = access.ioctl(fd, request, buf.address());
+                long r = access.ioctl(file.fdForIoctl(request), request, buf.address());
                 if (r < 0) {
                     NativeException e = access.failure("ioctl(" + Ioctls.name(request) + ")");
                     if (e.errno() == Errno.E2BIG && nent < 4096) {
@@ -120,7 +131,8 @@ public final class Kvm implements AutoCloseable {
     public int msrIndexListCount() {
         try (NativeMemory buf = NativeMemory.allocate(access, Ioctls.SIZEOF_KVM_MSR_LIST)) {
             buf.putInt(0, 0);
-            long r = access.ioctl(fd, Ioctls.KVM_GET_MSR_INDEX_LIST, buf.address());
+            long r = access.ioctl(file.fdForIoctl(Ioctls.KVM_GET_MSR_INDEX_LIST), Ioctls.KVM_GET_MSR_INDEX_LIST,
+                    buf.address());
             if (r < 0) {
                 NativeException e = access.failure("ioctl(KVM_GET_MSR_INDEX_LIST)");
                 if (e.errno() != Errno.E2BIG) {
@@ -129,6 +141,11 @@ public final class Kvm implements AutoCloseable {
             }
             return buf.getInt(0);
         }
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return file.isClosed();
     }
 
     /** Closes {@code /dev/kvm} (idempotent). VMs created from it stay valid until closed themselves. */

@@ -45,8 +45,14 @@ public final class KvmRunSmokeTest {
      * {@link io.kvmj.core.ffi.NativeException}.
      */
     public static Result run(Kvm kvm) {
-        try (VmFd vm = kvm.createVm();
-                NativeMemory ram = NativeMemory.mapAnonymous(kvm.access(), 0x1000)) {
+        try (VmFd vm = kvm.createVm()) {
+            return run(vm);
+        }
+    }
+
+    /** Runs the guest in an existing, empty VM (memory slot 0 and vCPU 0 are used); the VM stays open. */
+    public static Result run(VmFd vm) {
+        try (NativeMemory ram = NativeMemory.mapAnonymous(vm.access(), 0x1000)) {
             ram.putBytes(0, CODE);
             vm.setUserMemoryRegion(0, 0, GUEST_ADDR, ram.size(), ram.address());
             try (VcpuFd vcpu = vm.createVcpu(0)) {

@@ -20,6 +20,11 @@ public final class VcpuFd implements AutoCloseable {
         this.run = new KvmRun(runArea);
     }
 
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return file.isClosed();
+    }
+
     /** The raw fd. */
     public int fd() {
         return file.fd();
@@ -33,9 +38,8 @@ public final class VcpuFd implements AutoCloseable {
     /** {@code KVM_RUN}, retried on {@code EINTR}; returns the exit reason (see {@link KvmExit}). */
     public int run() {
         NativeAccess a = file.access();
-        int fd = file.fd();
         while (true) {
-            if (a.ioctl(fd, Ioctls.KVM_RUN, 0) >= 0) {
+            if (a.ioctl(file.fdForIoctl(Ioctls.KVM_RUN), Ioctls.KVM_RUN, 0) >= 0) {
                 return run.exitReason();
             }
             NativeException e = a.failure("ioctl(KVM_RUN)");

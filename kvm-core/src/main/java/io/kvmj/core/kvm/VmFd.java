@@ -5,14 +5,34 @@ import io.kvmj.core.ffi.NativeAccess;
 import io.kvmj.core.ffi.NativeFile;
 import io.kvmj.core.ffi.NativeMemory;
 
-/** A VM file descriptor from {@code KVM_CREATE_VM}. Closing it destroys the VM once its vCPUs are closed. */
+/**
+ * A VM file descriptor from {@code KVM_CREATE_VM}. Closing it destroys the VM once its vCPUs are closed. It owns its
+ * fd and the vCPU mmap size (read when the VM was created), so it does not need the {@link Kvm} it came from, which
+ * may be closed first. Calls after {@link #close()} throw {@link io.kvmj.core.ffi.ClosedFileException} naming the
+ * ioctl.
+ */
 public final class VmFd implements AutoCloseable {
-    private final Kvm kvm;
     private final NativeFile file;
+    private final int vcpuMmapSize;
 
-    VmFd(Kvm kvm, NativeFile file) {
-        this.kvm = kvm;
+    VmFd(NativeFile file, int vcpuMmapSize) {
         this.file = file;
+        this.vcpuMmapSize = vcpuMmapSize;
+    }
+
+    /** The backend this VM calls through. */
+    public NativeAccess access() {
+        return file.access();
+    }
+
+    /** {@code KVM_GET_VCPU_MMAP_SIZE} as read when this VM was created. */
+    public int vcpuMmapSize() {
+        return vcpuMmapSize;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return file.isClosed();
     }
 
     /** The raw fd. */
@@ -51,7 +71,7 @@ public final class VmFd implements AutoCloseable {
         int vcpufd = (int) file.ioctl(Ioctls.KVM_CREATE_VCPU, id);
         NativeFile vf = NativeFile.adopt(file.access(), "kvm-vcpu" + id, vcpufd);
         try {
-            return new VcpuFd(vf, kvm.vcpuMmapSize());
+            return new VcpuFd(vf, vcpuMmapSize);
         } catch (RuntimeException e) {
             vf.close();
             throw e;

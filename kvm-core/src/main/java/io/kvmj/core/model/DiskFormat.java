@@ -1,8 +1,8 @@
 package io.kvmj.core.model;
 
-/** Image format driver of the format node. vmdk, vdi and vhdx are accepted read-only only. */
+/** Image format driver of the format node. vmdk, vdi, vhdx and vpc (VHD) are accepted read-only only. */
 public enum DiskFormat {
-    RAW("raw", false), QCOW2("qcow2", false), VMDK("vmdk", true), VDI("vdi", true), VHDX("vhdx", true);
+    RAW("raw", false), QCOW2("qcow2", false), VMDK("vmdk", true), VDI("vdi", true), VHDX("vhdx", true), VPC("vpc", true);
 
     private final String driver;
     private final boolean readOnlyOnly;

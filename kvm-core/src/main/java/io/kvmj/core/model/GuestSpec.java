@@ -10,6 +10,10 @@ import java.util.UUID;
  * The complete, immutable description of one guest. Build with {@link #builder(String)}; derive a variant
  * (e.g. the launcher filling in QMP socket, serial, pidfile, resolved accelerator) with {@link #toBuilder()}.
  * Render with {@code io.kvmj.core.qemu.QemuCommandLine}.
+ *
+ * <p>The launcher's runtime parts are ordinary members: its pidfile, its QMP sockets (first in {@link #qmp()}),
+ * its console (the first of {@link #serials()}, a socket with a log file) and the guest-agent channel in
+ * {@link #channels()}; so the rendered argv is the complete one.
  */
 public record GuestSpec(
         String name,
@@ -37,7 +41,8 @@ public record GuestSpec(
         List<UsbHostDevice> usbDevices,
         List<PciHostDevice> pciDevices,
         List<QmpEndpoint> qmp,
-        boolean rng) {
+        boolean rng,
+        List<VirtioSerialChannel> channels) {
 
     public GuestSpec {
         Objects.requireNonNull(name, "name");
@@ -56,6 +61,10 @@ public record GuestSpec(
         usbDevices = List.copyOf(usbDevices == null ? List.of() : usbDevices);
         pciDevices = List.copyOf(pciDevices == null ? List.of() : pciDevices);
         qmp = List.copyOf(qmp == null ? List.of() : qmp);
+        channels = List.copyOf(channels == null ? List.of() : channels);
+        if (channels.stream().map(VirtioSerialChannel::name).distinct().count() != channels.size()) {
+            throw new InvalidSpecException("channels", channels, "two channels with the same port name");
+        }
     }
 
     /** Defaults: q35, accelerator AUTO, cpu max, 1 vCPU, 512 MiB, -nodefaults, -no-user-config, no display. */
@@ -69,6 +78,7 @@ public record GuestSpec(
         b.pidfile = pidfile; b.disks.addAll(disks); b.cdroms.addAll(cdroms); b.shares.addAll(shares); b.nics.addAll(nics);
         b.vnc = vnc; b.serials.addAll(serials); b.kernel = kernel; b.firmware = firmware; b.bootOrder.addAll(bootOrder);
         b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
+        b.channels.addAll(channels);
         return b;
     }
 
@@ -100,6 +110,7 @@ public record GuestSpec(
         private final List<PciHostDevice> pciDevices = new ArrayList<>();
         private final List<QmpEndpoint> qmp = new ArrayList<>();
         private boolean rng;
+        private final List<VirtioSerialChannel> channels = new ArrayList<>();
 
         private Builder(String name) { this.name = name; }
 
@@ -138,11 +149,14 @@ public record GuestSpec(
         public Builder qmp(QmpEndpoint v) { qmp.add(v); return this; }
         public Builder clearQmp() { qmp.clear(); return this; }
         public Builder rng(boolean v) { rng = v; return this; }
+        /** A virtio-serial port on a unix socket, e.g. {@link VirtioSerialChannel#guestAgent(Path)}. */
+        public Builder channel(VirtioSerialChannel v) { channels.add(v); return this; }
+        public Builder clearChannels() { channels.clear(); return this; }
 
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
                     startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
-                    usbDevices, pciDevices, qmp, rng);
+                    usbDevices, pciDevices, qmp, rng, channels);
         }
     }
 }

@@ -10,4 +10,7 @@ public enum MachineType {
 
     /** Name as given to {@code -machine type=}. */
     public String qemuName() { return qemuName; }
+
+    /** True for boards with a PCI bus (q35, pc); microvm has only virtio-mmio. */
+    public boolean hasPciBus() { return this != MICROVM; }
 }

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What the renderer asks the host: O_DIRECT support of a file's filesystem (probed by really opening it),
@@ -19,8 +21,29 @@ import java.util.OptionalLong;
  */
 public class HostEnvironment {
     private final Path root;
+    private final Set<Path> plannedDirectories;
 
-    protected HostEnvironment(Path root) { this.root = root; }
+    protected HostEnvironment(Path root) { this(root, Set.of()); }
+
+    private HostEnvironment(Path root, Set<Path> plannedDirectories) {
+        this.root = root;
+        this.plannedDirectories = Set.copyOf(plannedDirectories);
+    }
+
+    /**
+     * This host, where {@code dir} counts as an existing directory although it is created only right before QEMU
+     * starts (the launcher's runtime directory: a dry run renders sockets in it without creating it).
+     */
+    public HostEnvironment withPlannedDirectory(Path dir) {
+        Set<Path> dirs = new HashSet<>(plannedDirectories);
+        dirs.add(dir.toAbsolutePath().normalize());
+        return new HostEnvironment(root, dirs);
+    }
+
+    /** True when {@code dir} is an existing directory or one planned with {@link #withPlannedDirectory(Path)}. */
+    public boolean isDirectory(Path dir) {
+        return plannedDirectories.contains(dir.toAbsolutePath().normalize()) || Files.isDirectory(dir);
+    }
 
     /** The real host ({@code /}). */
     public static HostEnvironment system() { return new HostEnvironment(Path.of("/")); }

@@ -17,7 +17,7 @@ final class MachineRenderer implements ArgRenderer {
     @Override
     public void render(RenderContext ctx) {
         GuestSpec s = ctx.spec;
-        ctx.arg("-name", QemuOpts.keys("name").add("guest", s.name()));
+        name(ctx);
         if (s.uuid() != null) ctx.arg("-uuid", s.uuid().toString());
         if (s.nodefaults()) ctx.flag("-nodefaults");
         if (s.noUserConfig()) ctx.flag("-no-user-config");
@@ -55,8 +55,16 @@ final class MachineRenderer implements ArgRenderer {
             ctx.arg("-sandbox", QemuOpts.of("sandbox", "on").add("obsolete", "deny").add("elevateprivileges", "deny")
                     .add("spawn", spawn ? "allow" : "deny").add("resourcecontrol", "deny"));
         }
-        if (s.pidfile() != null) ctx.arg("-pidfile", RenderContext.absString("pidfile", s.pidfile()));
+        pidfile(ctx);
         if (s.startPaused()) ctx.flag("-S");
         if (s.noReboot()) ctx.flag("-no-reboot");
+    }
+
+    /** {@code -name guest=NAME}. */
+    static void name(RenderContext ctx) { ctx.arg("-name", QemuOpts.keys("name").add("guest", ctx.spec.name())); }
+
+    /** {@code -pidfile PATH} when the spec has one. */
+    static void pidfile(RenderContext ctx) {
+        if (ctx.spec.pidfile() != null) ctx.arg("-pidfile", RenderContext.absString("pidfile", ctx.spec.pidfile()));
     }
 }

@@ -1,13 +1,9 @@
 package io.kvmj.core.qemu;
 
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** A rendered QEMU invocation: the exact argv (binary first; never a shell string) and warnings. */
 public record QemuCommand(List<String> argv, List<Warning> warnings) {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_/.:=,@%+-]+");
-
     public QemuCommand {
         argv = List.copyOf(argv);
         warnings = List.copyOf(warnings);
@@ -18,12 +14,7 @@ public record QemuCommand(List<String> argv, List<Warning> warnings) {
 
     /** POSIX-shell rendering for display and copy/paste: unsafe words single-quoted. */
     public String shellQuoted() {
-        return argv.stream().map(QemuCommand::quote).collect(Collectors.joining(" "));
-    }
-
-    static String quote(String word) {
-        if (!word.isEmpty() && SAFE.matcher(word).matches()) return word;
-        return "'" + word.replace("'", "'\\''") + "'";
+        return ShellQuote.join(argv);
     }
 
     /** Argument following the first occurrence of {@code option}, or null. */

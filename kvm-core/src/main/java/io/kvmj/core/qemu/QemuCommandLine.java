@@ -23,6 +23,9 @@ public final class QemuCommandLine {
             new MachineRenderer(), new MemoryRenderer(), new DisplayRenderer(), new CharRenderer(), new BootRenderer(),
             new DiskRenderer(), new NinePRenderer(), new NetRenderer(), new MiscDeviceRenderer(), new PassthroughRenderer());
 
+    private static final List<ArgRenderer> RUNTIME_RENDERERS = List.of(MachineRenderer::name, MachineRenderer::pidfile,
+            new CharRenderer());
+
     private static final Logger LOG = LoggerFactory.getLogger(QemuCommandLine.class);
 
     private final String binary;
@@ -47,10 +50,28 @@ public final class QemuCommandLine {
     public static QemuCommand renderDefault(GuestSpec spec) { return defaults().render(spec); }
 
     public QemuCommand render(GuestSpec spec) {
+        return render(spec, RENDERERS);
+    }
+
+    /**
+     * Renders only the runtime part of {@code spec}: {@code -name}, {@code -pidfile}, QMP monitors, serial ports and
+     * virtio-serial channels, exactly as {@link #render(GuestSpec)} renders them. For launching QEMU from raw
+     * arguments with kvmj's sockets, e.g.
+     * <pre>{@code
+     * List<String> argv = new ArrayList<>(cmd.renderRuntimePart(GuestSpec.builder("vm1").pidfile(pid)
+     *         .qmp(QmpEndpoint.unixServer(sock)).build()).argv());
+     * argv.addAll(List.of("-machine", "none"));
+     * }</pre>
+     */
+    public QemuCommand renderRuntimePart(GuestSpec spec) {
+        return render(spec, RUNTIME_RENDERERS);
+    }
+
+    private QemuCommand render(GuestSpec spec, List<ArgRenderer> renderers) {
         Objects.requireNonNull(spec, "spec");
         RenderContext ctx = new RenderContext(spec, host);
         ctx.argv.add(binary);
-        for (ArgRenderer r : RENDERERS) r.render(ctx);
+        for (ArgRenderer r : renderers) r.render(ctx);
         QemuCommand cmd = new QemuCommand(ctx.argv, ctx.warnings);
         LOG.debug("guest {}: {}", spec.name(), cmd.shellQuoted());
         for (Warning w : cmd.warnings()) LOG.debug("guest {}: warning {}", spec.name(), w);

@@ -105,11 +105,4 @@ class OverlaysTest {
             Files.delete(out);
         }
     }
-
-    @Test
-    void optionEscapingDoublesCommas() {
-        assertEquals("x,,y", QemuImg.escapeOption("x,y"));
-        assertEquals("a,,,,b", QemuImg.escapeOption("a,,b"));
-        assertEquals("plain", QemuImg.escapeOption("plain"));
-    }
 }

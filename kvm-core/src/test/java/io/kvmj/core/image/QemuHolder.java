@@ -1,5 +1,6 @@
 package io.kvmj.core.image;
 
+import io.kvmj.core.qemu.QemuOpts;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +25,7 @@ public final class QemuHolder implements AutoCloseable {
 
     static QemuHolder hold(Path image, String format, boolean readOnly, Path workDir) throws Exception {
         String node = "driver=" + format + ",node-name=d0,read-only=" + (readOnly ? "on" : "off")
-            + ",file.driver=file,file.filename=" + image.toAbsolutePath().toString().replace(",", ",,");
+            + ",file.driver=file,file.filename=" + QemuOpts.escape("filename", image.toAbsolutePath().toString());
         return start(node, workDir);
     }
 

@@ -30,6 +30,7 @@ import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.SmpTopology;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.core.model.VncSpec;
+import io.kvmj.core.model.VirtioSerialChannel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -290,5 +291,33 @@ class GoldenArgvTest {
         Path img = Files.createFile(tmp.resolve("s.raw"));
         GuestSpec s = GuestSpec.builder("g").disk(DiskSpec.file("d", img).build()).nic(NicSpec.user("n")).rng(true).build();
         assertEquals(renderer.render(s), renderer.render(s.toBuilder().build()));
+    }
+
+    @Test
+    void consoleWithLogAgentChannelAndTheRuntimePartAlone() {
+        Path run = tmp.resolve("run,dir"); // not created: a planned directory (the launcher's dry run)
+        GuestSpec s = GuestSpec.builder("g").pidfile(run.resolve("qemu.pid"))
+                .qmp(QmpEndpoint.unixServer(run.resolve("qmp.sock")))
+                .serial(SerialSpec.unixSocket(run.resolve("console.sock")).withLog(run.resolve("console.log")))
+                .channel(VirtioSerialChannel.guestAgent(run.resolve("qga.sock"))).build();
+        String d = QemuOpts.escape("dir", run.toString());
+        List<String> runtime = List.of("-chardev", "socket,id=qmp0,path=" + d + "/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp0,mode=control",
+                "-chardev", "socket,id=serial0,path=" + d + "/console.sock,server=on,wait=off,logfile=" + d
+                        + "/console.log,logappend=on", "-serial", "chardev:serial0",
+                "-chardev", "socket,id=channel0,path=" + d + "/qga.sock,server=on,wait=off",
+                "-device", "virtio-serial-pci,id=vser0",
+                "-device", "virtserialport,bus=vser0.0,chardev=channel0,name=org.qemu.guest_agent.0,id=channel0-port");
+        org.junit.jupiter.api.Assertions.assertThrows(io.kvmj.core.model.InvalidSpecException.class, () -> argv(s),
+                "the directory does not exist");
+        QemuCommandLine planned = renderer.withHost(HostEnvironment.rootedAt(root).withPlannedDirectory(run));
+        List<String> a = planned.render(s).args();
+        assertEquals(runtime, a.subList(a.indexOf("-display") + 2, a.size()));
+        List<String> part = new java.util.ArrayList<>(List.of("-name", "guest=g", "-pidfile", run.resolve("qemu.pid").toString()));
+        part.addAll(runtime);
+        assertEquals(part, planned.renderRuntimePart(s).args());
+        org.junit.jupiter.api.Assertions.assertThrows(io.kvmj.core.model.InvalidSpecException.class, () ->
+                GuestSpec.builder("g").channel(VirtioSerialChannel.guestAgent(run.resolve("a")))
+                        .channel(VirtioSerialChannel.guestAgent(run.resolve("b"))).build());
     }
 }

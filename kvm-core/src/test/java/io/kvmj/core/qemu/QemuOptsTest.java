@@ -15,6 +15,9 @@ class QemuOptsTest {
     void commasAreDoubledInEveryValue() {
         String s = QemuOpts.of("device", "virtio-blk-pci").add("id", "d0").add("serial", "a,b").add("drive", "x,,y").render();
         assertEquals("virtio-blk-pci,id=d0,serial=a,,b,drive=x,,,,y", s);
+        assertEquals("a,,,,b", QemuOpts.escape("f", "a,,b"));
+        assertEquals("plain", QemuOpts.escape("f", "plain"));
+        assertThrows(InvalidSpecException.class, () -> QemuOpts.escape("f", "a\nb"));
     }
 
     @ParameterizedTest

@@ -4,7 +4,8 @@ import io.kvmj.core.model.AioMode;
 import io.kvmj.core.model.BootDevice;
 import io.kvmj.core.model.CacheMode;
 import io.kvmj.core.model.DiskBus;
-import io.kvmj.core.model.DiskFormat;
+import io.kvmj.core.image.block.BlockDevices;
+import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.NicSpec;
 import io.kvmj.core.model.NinePShare;
@@ -13,14 +14,13 @@ import io.kvmj.core.model.PortForward;
 import io.kvmj.core.model.SecurityModel;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.core.model.VncSpec;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@link IllegalArgumentException} naming the option and the bad part.
  */
 public final class GuestOptionParsers {
-    static final Set<String> DISK_KEYS = Set.of("path", "format", "cache", "aio", "bus", "readonly", "serial");
+    static final Set<String> DISK_KEYS = Set.of("path", "format", "driver.type", "cache", "driver.cache", "aio", "io",
+            "driver.io", "bus", "target.bus", "readonly", "serial");
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
@@ -42,9 +43,13 @@ public final class GuestOptionParsers {
     private GuestOptionParsers() {}
 
     /**
-     * {@code --disk FILE} or {@code --disk path=FILE[,format=raw|qcow2][,cache=...][,aio=...][,bus=...]
-     * [,readonly=on][,serial=S]}. A missing file is an error here. Without {@code format} a qcow2 header is
-     * detected, else raw.
+     * {@code --disk FILE} or {@code --disk path=FILE[,format=FMT][,cache=...][,aio=...][,bus=...][,readonly=on]
+     * [,serial=S]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
+     * {@code driver.type=} for {@code format=}, {@code driver.cache=} for {@code cache=}, {@code target.bus=} for
+     * {@code bus=}, and quoted values
+     * ({@code path="/a,b.img"}). A missing file is an error here. A block device (e.g. {@code /dev/loop0})
+     * is attached through {@code host_device}, a file through {@code file}. See {@link DiskOptionFormat} for
+     * how the format is chosen when none is given.
      */
     public static DiskSpec disk(String text, int index) {
         OptionString o = OptionString.parse("--disk", text, "path", DISK_KEYS);
@@ -52,22 +57,55 @@ public final class GuestOptionParsers {
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("--disk: no such file: " + path);
         }
-        DiskSpec.Builder b = DiskSpec.file("disk" + index, path);
-        String fmt = o.oneOf("format", Set.of("raw", "qcow2")).orElseGet(() -> isQcow2(path) ? "qcow2" : "raw");
-        b.format(fmt.equals("qcow2") ? DiskFormat.QCOW2 : DiskFormat.RAW);
-        o.oneOf("cache", Set.of("none", "writeback", "writethrough", "directsync", "unsafe"))
-                .ifPresent(c -> b.cache(CacheMode.valueOf(c.toUpperCase(Locale.ROOT))));
-        o.oneOf("aio", Set.of("threads", "native", "io_uring"))
-                .ifPresent(a -> b.aio(AioMode.valueOf(a.toUpperCase(Locale.ROOT))));
-        o.oneOf("bus", Set.of("virtio", "scsi", "ide", "sata")).ifPresent(bus -> b.bus(switch (bus) {
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("--disk: " + path + " is a directory, not an image");
+        }
+        boolean device = BlockDevices.isBlockDevice(path);
+        DiskSpec.Builder b = DiskSpec.builder("disk" + index,
+                device ? DiskSource.hostDevice(path) : DiskSource.file(path));
+        boolean readOnly = o.flag("readonly", false);
+        b.format(DiskOptionFormat.choose(path, alias(o, "format", "driver.type"), readOnly));
+        alias(o, "cache", "driver.cache").ifPresent(c -> b.cache(CacheMode.valueOf(
+                oneOf("cache", c, Set.of("none", "writeback", "writethrough", "directsync", "unsafe"))
+                        .toUpperCase(Locale.ROOT))));
+        alias(o, "aio", "io", "driver.io").ifPresent(a -> b.aio(AioMode.valueOf(
+                oneOf("io", a, Set.of("threads", "native", "io_uring")).toUpperCase(Locale.ROOT))));
+        alias(o, "bus", "target.bus").map(v -> oneOf("bus", v, Set.of("virtio", "scsi", "ide", "sata")))
+                .ifPresent(bus -> b.bus(switch (bus) {
             case "scsi" -> DiskBus.VIRTIO_SCSI;
             case "ide" -> DiskBus.IDE;
             case "sata" -> DiskBus.SATA;
             default -> DiskBus.VIRTIO_BLK;
         }));
-        b.readOnly(o.flag("readonly", false));
+        b.readOnly(readOnly);
         o.get("serial").ifPresent(b::serial);
         return b.build();
+    }
+
+    /** The value of the first of {@code keys} given; an error when two spellings of one key are given. */
+    private static Optional<String> alias(OptionString o, String... keys) {
+        String found = null;
+        String value = null;
+        for (String k : keys) {
+            Optional<String> v = o.get(k);
+            if (v.isPresent()) {
+                if (found != null) {
+                    throw new IllegalArgumentException("--disk: '" + found + "' and '" + k + "' are the same setting;"
+                            + " give one");
+                }
+                found = k;
+                value = v.get();
+            }
+        }
+        return Optional.ofNullable(value);
+    }
+
+    private static String oneOf(String key, String value, Set<String> choices) {
+        if (!choices.contains(value)) {
+            throw new IllegalArgumentException("--disk: " + key + "=" + value + " is not one of "
+                    + String.join("|", new java.util.TreeSet<>(choices)));
+        }
+        return value;
     }
 
     /** {@code --share HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|passthrough|none][,readonly=on]}. */
@@ -187,15 +225,6 @@ public final class GuestOptionParsers {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + ": " + key + "=" + v + " is not a number");
-        }
-    }
-
-    private static boolean isQcow2(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] magic = in.readNBytes(4);
-            return magic.length == 4 && magic[0] == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -33,7 +33,7 @@ public final class ImgInfoCommand implements Callable<Integer> {
     @Option(names = "--backing-chain", description = "Also show every backing file down to the base.")
     boolean chain;
 
-    @Option(names = "--header", description = "Read the header in Java (no qemu-img; raw and qcow2 only).")
+    @Option(names = "--header", description = "Read the header in Java (no qemu-img; raw, qcow and qcow2 only).")
     boolean header;
 
     @Option(names = {"-U", "--force-share"}, description = "Read even if a running guest holds the image.")
@@ -87,10 +87,31 @@ public final class ImgInfoCommand implements Callable<Integer> {
             out.println("corrupt:        " + h.corrupt());
             out.println("snapshots:      " + h.snapshotCount());
         }
+        if (h.version() >= 3) {
+            out.println("incompatible:   " + bits(h.incompatibleFeatures(),
+                "dirty", "corrupt", "external data file", "compression type", "extended L2"));
+            out.println("compatible:     " + bits(h.compatibleFeatures(), "lazy refcounts"));
+            out.println("autoclear:      " + bits(h.autoclearFeatures(), "bitmaps", "raw external data"));
+        }
         if (h.backingFile() != null) {
             out.println("backing file:   " + h.backingFile() + (h.backingFormat() == null ? " (format not recorded!)"
                 : " (format " + h.backingFormat() + ")"));
         }
+    }
+
+    /** {@code 0x9 (dirty, compression type)}: the bits and the names of those that have one. */
+    static String bits(long value, String... names) {
+        StringBuilder sb = new StringBuilder("0x").append(Long.toHexString(value));
+        List<String> set = new java.util.ArrayList<>();
+        for (int bit = 0; bit < 64; bit++) {
+            if ((value & (1L << bit)) != 0) {
+                set.add(bit < names.length ? names[bit] : "bit " + bit);
+            }
+        }
+        if (!set.isEmpty()) {
+            sb.append(" (").append(String.join(", ", set)).append(')');
+        }
+        return sb.toString();
     }
 
     private static void print(PrintWriter out, ImageInfo i) {

@@ -8,6 +8,7 @@ import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.ImageHeaderException;
 import io.kvmj.core.image.Preallocation;
 import io.kvmj.core.image.QemuImgException;
+import io.kvmj.core.image.UnsupportedImageFormatException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
@@ -46,7 +47,7 @@ final class ImgSupport {
 
     /**
      * Runs {@code body}; maps failures to exit codes: qemu-img failures, images in use and I/O errors are 1
-     * (ran and failed), bad arguments are 2. The message goes to stderr, prefixed with the command name.
+     * (ran and failed), bad arguments and images of a format the command refuses are 2. The message goes to stderr, prefixed with the command name.
      */
     static int run(CommandSpec spec, Callable<Integer> body) {
         PrintWriter err = spec.commandLine().getErr();
@@ -55,6 +56,9 @@ final class ImgSupport {
             int code = body.call();
             spec.commandLine().getOut().flush();
             return code;
+        } catch (UnsupportedImageFormatException e) {
+            err.println(name + ": " + e.getMessage());
+            return 2;
         } catch (QemuImgException | ImageHeaderException | UncheckedIOException e) {
             err.println(name + ": " + e.getMessage());
             return 1;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code kvmj img xen}: what a Xen guest's {@code disk = [...]} becomes under kvmj. */
 @Command(name = "xen", mixinStandardHelpOptions = true,
-    description = "Translate a Xen domU 'disk = [...]' setting (phy:, file:, tap:aio:, tap:qcow2:, ...) into kvmj disks.")
+    description = "Translate a Xen domU 'disk = [...]' setting (xl forms and the deprecated phy:, file:, tap:aio:, ...) into kvmj disks.")
 public final class ImgXenCommand implements Callable<Integer> {
     private static final Pattern DISK_SETTING = Pattern.compile("(?ms)^\\s*disk\\s*=\\s*\\[.*?\\]");
 

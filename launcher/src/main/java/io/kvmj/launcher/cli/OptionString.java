@@ -9,7 +9,10 @@ import java.util.Set;
 /**
  * A parsed virt-install/QEMU style option string: {@code [VALUE,]key=value,key=value...}.
  *
- * <p>A comma inside a value is written doubled ({@code ,,}), as in QEMU. A leading element without
+ * <p>A comma inside a value is written doubled ({@code ,,}), as in QEMU, or the value (or part of it) is
+ * quoted as virt-install accepts it: {@code path="/a,b.img"} or {@code "/a,b.img",format=raw}; the quotes
+ * are removed, and inside double quotes {@code \"} and {@code \\} stand for {@code "} and {@code \}.
+ * A leading element without
  * {@code =} is the value of the command's default key (for example {@code path} for {@code --disk}); a
  * later element without {@code =} is a flag with value {@code on}. Keys are case-sensitive and unique.
  */
@@ -41,6 +44,10 @@ public final class OptionString {
             StringBuilder el = new StringBuilder();
             while (i < text.length()) {
                 char c = text.charAt(i);
+                if (c == '"' || c == '\'') {
+                    i = quoted(option, text, i, el);
+                    continue;
+                }
                 if (c == ',') {
                     if (i + 1 < text.length() && text.charAt(i + 1) == ',') {
                         el.append(',');
@@ -82,6 +89,31 @@ public final class OptionString {
             index++;
         }
         return new OptionString(option, out);
+    }
+
+    /**
+     * Copies the quoted section starting at {@code text[start]} (a {@code "} or {@code '}) into {@code el}
+     * without its quotes, as virt-install's shell-like splitting does: commas inside are literal; inside
+     * double quotes a backslash escapes {@code "} and {@code \\}. Returns the index after the closing quote.
+     */
+    private static int quoted(String option, String text, int start, StringBuilder el) {
+        char q = text.charAt(start);
+        int i = start + 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == q) {
+                return i + 1;
+            }
+            if (q == '"' && c == '\\' && i + 1 < text.length()
+                    && (text.charAt(i + 1) == '"' || text.charAt(i + 1) == '\\')) {
+                el.append(text.charAt(i + 1));
+                i += 2;
+                continue;
+            }
+            el.append(c);
+            i++;
+        }
+        throw new IllegalArgumentException(option + ": unterminated " + q + " quote in '" + text + "'");
     }
 
     /** The value of {@code key}, if given. */

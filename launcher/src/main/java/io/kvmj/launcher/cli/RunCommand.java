@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.core.model.MachineType;
 import io.kvmj.core.model.MemoryBackend;
 import io.kvmj.core.model.MemorySpec;
@@ -57,9 +58,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2]"
-            + "[,cache=none|writeback|writethrough|directsync|unsafe][,aio=threads|native|io_uring]"
-            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; a comma in a value is written ',,'. Repeatable."})
+    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2|vmdk|vdi|vhdx|vpc]"
+            + "[,cache=none|writeback|writethrough|directsync|unsafe][,io=threads|native|io_uring]"
+            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; aio= and virt-install's driver.io=, driver.cache=,"
+            + " driver.type= work too; a comma in a value is written ',,' or the value quoted \"...\". Without format"
+            + " the format is detected as QEMU does; a block device attaches as host_device. Repeatable."})
     List<String> disks = new ArrayList<>();
 
     @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
@@ -151,9 +154,18 @@ public final class RunCommand implements Callable<Integer> {
         LaunchOptions lo = LaunchOptions.defaults().withQemuBinary(qemu).withDetached(detach)
                 .withReadyTimeout(Duration.ofSeconds(readyTimeout)).withShutdownTimeout(Duration.ofSeconds(shutdownTimeout));
         Launcher launcher = Launcher.create(lo);
+        LaunchPlan plan;
+        try {
+            plan = launcher.plan(guest).withExtraArgs(qemuArgs);
+        } catch (InvalidSpecException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (LaunchException e) {
+            err.println("kvmj run: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
         try {
             if (dryRun) {
-                LaunchPlan plan = withExtraArgs(launcher.plan(guest));
                 if (json) {
                     ObjectNode o = Json.object().put("name", plan.name());
                     plan.argv().forEach(o.putArray("argv")::add);
@@ -168,7 +180,7 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Guest g = launcher.launch(withExtraArgs(launcher.plan(guest)));
+            Guest g = launcher.launch(plan); // exactly the argv --dry-run prints
             if (detach) {
                 printLaunched(g, out);
                 g.release();
@@ -179,17 +191,6 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
         }
-    }
-
-    private LaunchPlan withExtraArgs(LaunchPlan plan) {
-        if (qemuArgs.isEmpty()) {
-            return plan;
-        }
-        List<String> argv = new ArrayList<>(plan.argv());
-        argv.addAll(qemuArgs);
-        List<String> guestArgs = new ArrayList<>(plan.guestArgs());
-        guestArgs.addAll(qemuArgs);
-        return new LaunchPlan(plan.name(), argv, guestArgs, plan.accelerator(), plan.warnings());
     }
 
     private void printLaunched(Guest g, PrintWriter out) {

@@ -1,5 +1,6 @@
 package io.kvmj.launcher.process;
 
+import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.launcher.LaunchException;
 import java.io.File;
 import java.io.IOException;

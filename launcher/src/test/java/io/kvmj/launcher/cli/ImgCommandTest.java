@@ -82,6 +82,17 @@ class ImgCommandTest {
 
         Run text = run("img", "info", f.toString());
         assertTrue(text.out().contains("virtual size:   1 GiB"), text.out());
+        Run headerText = run("img", "info", "--header", f.toString());
+        assertTrue(headerText.out().contains("compatible:     0x1 (lazy refcounts)"), headerText.out());
+        assertTrue(headerText.out().contains("incompatible:   0x0"), headerText.out());
+
+        Path vhd = dir.resolve("a.vhd");
+        assertEquals(0, new ProcessBuilder("qemu-img", "create", "-q", "-f", "vpc", vhd.toString(), "1M")
+            .inheritIO().start().waitFor());
+        Run refused = run("img", "info", "--header", vhd.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("is a vpc image"), refused.err());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
         assertEquals(2, run("img", "create", f.toString(), "1G").exit(), "refuses to overwrite");
     }
 

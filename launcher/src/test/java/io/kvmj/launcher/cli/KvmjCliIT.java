@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.launcher.cli.CliProcess.Result;
 import io.kvmj.launcher.testutil.Requirements;
 import java.io.BufferedReader;
@@ -49,6 +50,39 @@ class KvmjCliIT {
 
     static Result kvmj(String... args) throws Exception {
         return cli.run(90, args);
+    }
+
+    @Test
+    void dryRunPrintsExactlyTheArgvThatRuns() throws Exception {
+        String[] args = {"run", "--name", "cli-dry", "--paused", "--memory", "64", "--accel", "tcg", "--detach",
+            "--qemu-arg", "-msg", "--qemu-arg", "timestamp=on", "--json"};
+        Result dry = kvmj(concat(args, "--dry-run"));
+        assertEquals(0, dry.exit(), dry.toString());
+        java.util.List<String> planned = new java.util.ArrayList<>();
+        JSON.readTree(dry.out()).path("argv").forEach(a -> planned.add(a.asText()));
+        assertFalse(Files.exists(runtime.resolve("cli-dry")), "a dry run claims nothing");
+        long pid = -1;
+        try {
+            Result run = kvmj(args);
+            assertEquals(0, run.exit(), run.toString());
+            pid = JSON.readTree(run.out()).path("pid").asLong();
+            String raw = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+            assertEquals(planned, java.util.List.of(raw.substring(0, raw.length() - 1).split("\0", -1)),
+                    "the dry run printed what runs");
+            assertTrue(planned.contains("timestamp=on") && planned.stream().anyMatch(a -> a.contains("qga.sock")),
+                    planned.toString());
+        } finally {
+            Result stop = kvmj("stop", "cli-dry", "--force");
+            if (pid > 0) {
+                assertEquals(0, stop.exit(), stop.toString());
+            }
+        }
+    }
+
+    static String[] concat(String[] a, String... more) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, r, a.length, more.length);
+        return r;
     }
 
     @Test
@@ -171,13 +205,13 @@ class KvmjCliIT {
     void dryRunCompletionAndUsageErrors() throws Exception {
         Path disk = Files.createTempFile(runtime, "d,isk", ".img");
         Result dry = kvmj("run", "--name", "cli-dry", "--accel", "tcg", "--dry-run",
-                "--disk", "path=" + disk.toString().replace(",", ",,") + ",format=raw,cache=writethrough,bus=virtio",
+                "--disk", "path=" + QemuOpts.escape("path", disk.toString()) + ",format=raw,cache=writethrough,bus=virtio",
                 "--share", runtime + ",tag=hostshare,readonly=on", "--network", "user,hostfwd=tcp::2222-:22",
                 "--kernel", disk.toString(), "--append", "console=ttyS0 quiet");
         assertEquals(0, dry.exit(), dry.toString());
         String line = dry.out().strip();
         assertTrue(line.startsWith("qemu-system-x86_64 "), line);
-        assertTrue(line.contains("filename=" + disk.toString().replace(",", ",,")), "comma in path doubled: " + line);
+        assertTrue(line.contains("filename=" + QemuOpts.escape("path", disk.toString())), "comma in path doubled: " + line);
         assertTrue(line.contains("mount_tag=hostshare"), line);
         assertTrue(line.contains("'console=ttyS0 quiet'"), "shell-quoted: " + line);
         assertTrue(line.contains("-accel tcg"), line);
@@ -187,7 +221,7 @@ class KvmjCliIT {
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such file: /no/such/disk.img"), missing.toString());
 
-        Result badKey = kvmj("run", "--name", "cli-x", "--disk", "path=" + disk.toString().replace(",", ",,") + ",speed=9", "--dry-run");
+        Result badKey = kvmj("run", "--name", "cli-x", "--disk", "path=" + QemuOpts.escape("path", disk.toString()) + ",speed=9", "--dry-run");
         assertEquals(2, badKey.exit(), badKey.toString());
         assertTrue(badKey.err().contains("unknown key 'speed'"), badKey.toString());
 

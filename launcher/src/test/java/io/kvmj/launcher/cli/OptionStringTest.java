@@ -48,4 +48,16 @@ class OptionStringTest {
         assertThrows(IllegalArgumentException.class, () -> OptionString.parse("--disk", "a,readonly=maybe", "path", DISK)
                 .flag("readonly", false));
     }
+
+    @Test
+    void virtInstallQuotingBesideDoubledCommas() {
+        assertEquals("/a,b.img", OptionString.parse("--disk", "path=\"/a,b.img\",readonly", "path", DISK).require("path"));
+        assertEquals("/a,b.img", OptionString.parse("--disk", "\"/a,b.img\",readonly=on", "path", DISK).require("path"));
+        assertEquals("/a,b.img", OptionString.parse("--disk", "'/a,b.img'", "path", DISK).require("path"));
+        assertEquals("/x\"y,z", OptionString.parse("--disk", "path=\"/x\\\"y,z\"", "path", DISK).require("path"));
+        assertEquals("/a,b,c", OptionString.parse("--disk", "path=\"/a,b\",,c", "path", DISK).require("path"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OptionString.parse("--disk", "path=\"/a,b", "path", DISK));
+        assertTrue(e.getMessage().contains("unterminated"), e.getMessage());
+    }
 }

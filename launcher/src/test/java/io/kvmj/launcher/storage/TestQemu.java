@@ -1,5 +1,6 @@
 package io.kvmj.launcher.storage;
 
+import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class TestQemu implements AutoCloseable {
         Path log = dir.resolve("qemu.log");
         List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-S",
             "-nodefaults", "-display", "none", "-qmp", "unix:" + sock + ",server=on,wait=off",
-            "-blockdev", "driver=file,node-name=file0,filename=" + disk.toAbsolutePath().toString().replace(",", ",,"),
+            "-blockdev", "driver=file,node-name=file0,filename=" + QemuOpts.escape("filename", disk.toAbsolutePath().toString()),
             "-blockdev", "driver=qcow2,node-name=disk0,file=file0",
             "-device", "virtio-blk-pci,drive=disk0,id=vd0"));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();

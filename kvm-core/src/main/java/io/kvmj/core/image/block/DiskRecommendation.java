@@ -1,5 +1,6 @@
 package io.kvmj.core.image.block;
 
+import io.kvmj.core.qemu.QemuOpts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
         if (nodeName != null) {
             o.add(prefix + "node-name=" + nodeName);
         }
-        o.add(prefix + "filename=" + path.toString().replace(",", ",,"));
+        o.add(prefix + "filename=" + QemuOpts.escape(prefix + "filename", path.toString()));
         o.add(prefix + "cache.direct=" + (cacheDirect ? "on" : "off"));
         o.add(prefix + "aio=" + aio);
         if (readOnly) {

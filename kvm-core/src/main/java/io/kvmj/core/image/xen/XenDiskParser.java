@@ -3,30 +3,42 @@ package io.kvmj.core.image.xen;
 import io.kvmj.core.image.ImageFormat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses Xen ({@code xm}/{@code xl}) disk configuration into {@link XenDisk} records.
- *
- * <p>Accepted entry forms:
+ * Parses Xen ({@code xl}, and the {@code xm} forms xl still reads) disk configuration into {@link XenDisk}
+ * records, following docs/misc/xl-disk-configuration.txt and xl's own disk lexer:
  * <ul>
- *   <li>legacy {@code PREFIX:PATH,VDEV[:cdrom],MODE} with prefixes {@code phy:}, {@code file:},
- *       {@code tap:aio:}, {@code tap:qcow:}, {@code tap:qcow2:}, {@code tap:vhd:}, {@code tap2:tapdisk:aio:},
- *       {@code aio:}, {@code raw:}, {@code qcow:}, {@code qcow2:}, {@code vhd:}, or no prefix;</li>
- *   <li>xl positional {@code TARGET,FORMAT,VDEV,ACCESS};</li>
- *   <li>xl keywords {@code format=, vdev=, access=, devtype=, backendtype=, target=} ({@code target=} last,
- *       so it may contain commas).</li>
+ *   <li>positional parameters {@code TARGET,FORMAT,VDEV,ACCESS}, any of them empty (an empty format is raw,
+ *       an empty access rw): {@code /dev/vg/guest-volume,,hda};</li>
+ *   <li>keywords {@code format=, vdev=, access=, devtype=cdrom|disk, backendtype=, specification=} and the
+ *       flags {@code cdrom}, {@code discard}/{@code no-discard}, {@code direct-io-safe},
+ *       {@code trusted}/{@code untrusted}, in any order between positionals; {@code target=} eats the rest;</li>
+ *   <li>the deprecated syntax {@code [PREFIX:]TARGET,VDEV[:cdrom|:disk],ACCESS}: the prefixes {@code raw:},
+ *       {@code qcow:}, {@code qcow2:}, {@code vhd:} set the format; {@code phy:}, {@code file:},
+ *       {@code tap:}, {@code tap2:}, {@code tapdisk:}, {@code aio:}, {@code ioemu:} are stripped; after such a
+ *       prefix the second positional is the vdev, otherwise it is the format (so {@code /x,xvda,w} without a
+ *       prefix is refused, as xl refuses it);</li>
+ *   <li>a target that does not start with {@code /} gets {@code /dev/} prepended ({@code phy:hda1} is
+ *       {@code /dev/hda1}); a CD-ROM is always read-only and may have no target (an empty drive).</li>
  * </ul>
- * Modes: {@code w}, {@code rw} (read-write), {@code r}, {@code ro} (read-only), {@code w!} (read-write, shared).
- * Anything else — an unknown prefix such as {@code cow:} or {@code iscsi:}, an unknown mode, a missing
- * device name — raises {@link XenDiskException} naming it.
+ * kvmj also reads xm's {@code w!} access (shared writable). What kvmj cannot map is refused with a
+ * {@link XenDiskException} naming it: block scripts ({@code script=}, {@code iscsi:}, {@code nbd:},
+ * {@code enbd:}, {@code drbd:}), driver domains ({@code backend=}), COLO replication, unknown prefixes,
+ * keywords, formats and access modes.
+ *
+ * <pre>{@code
+ * List<XenDisk> d = XenDiskParser.parseDiskLine("disk = [ '/dev/vg/guest-volume,,hda', '/root/image.iso,,hdc,cdrom' ]");
+ * }</pre>
  */
 public final class XenDiskParser {
     private static final Pattern VDEV = Pattern.compile("(xvd|hd|sd)[a-z]+[0-9]*|d[0-9]+(p[0-9]+)?");
-    private static final Pattern PREFIX = Pattern.compile("^([A-Za-z0-9_]+):");
-    private static final String KNOWN = "phy:, file:, tap:aio:, tap:qcow:, tap:qcow2:, tap:vhd:, aio:, raw:, qcow:, qcow2:, vhd:";
+    private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9]*:");
+    private static final Pattern KEYWORD = Pattern.compile("([a-z][-a-z0-9_]*)=");
+    private static final List<String> IGNORED_PREFIXES = List.of("tapdisk", "tap", "tap2", "aio", "ioemu", "file", "phy");
+    private static final List<String> FLAGS = List.of("cdrom", "direct-io-safe", "discard", "no-discard", "colo",
+        "no-colo", "trusted", "untrusted");
 
     private XenDiskParser() {}
 
@@ -81,171 +93,245 @@ public final class XenDiskParser {
         return List.copyOf(disks);
     }
 
-    /** Parses one entry such as {@code phy:/dev/vg/guest,xvda,w}. */
+    /** Parses one entry such as {@code /dev/vg/guest,raw,xvda,rw} or {@code phy:/dev/vg/guest,xvda,w}. */
     public static XenDisk parseSpec(String spec) {
-        String s = spec.strip();
-        if (s.isEmpty()) {
-            throw new XenDiskException(spec, "empty entry");
-        }
-        String first = s.split(",", 2)[0];
-        if (first.contains("=") && !first.startsWith("/")) {
-            return keywords(spec, s);
-        }
-        String[] f = s.split(",", -1);
-        if (f.length == 3) {
-            return build(spec, f[0].strip(), null, f[1].strip(), f[2].strip(), null);
-        }
-        if (f.length == 4) {
-            return build(spec, f[0].strip(), f[1].strip(), f[2].strip(), f[3].strip(), null);
-        }
-        throw new XenDiskException(spec, "expected 3 fields (source,device,mode) or 4 (target,format,vdev,access), found "
-            + f.length + (s.indexOf(',') < 0 ? "" : " (a comma in a path needs the target= keyword form)"));
+        return new Entry(spec).parse();
     }
 
-    private static XenDisk keywords(String spec, String s) {
-        String target = null;
-        String format = null;
-        String vdev = null;
-        String access = null;
-        String devtype = null;
-        int t = s.indexOf("target=");
-        String rest = s;
-        if (t >= 0 && (t == 0 || s.charAt(t - 1) == ',' || Character.isWhitespace(s.charAt(t - 1)))) {
-            target = s.substring(t + "target=".length());
-            rest = s.substring(0, t);
+    /** The state of one entry being read, as xl's lexer keeps it. */
+    private static final class Entry {
+        private final String spec;
+        private String target;
+        private String format;
+        private String vdev;
+        private String access;
+        private boolean cdrom;
+        private boolean hadPrefix;
+        private final List<String> prefixes = new ArrayList<>();
+
+        Entry(String spec) {
+            this.spec = spec;
         }
-        for (String kv : rest.split(",")) {
-            String p = kv.strip();
-            if (p.isEmpty()) {
-                continue;
+
+        XenDisk parse() {
+            String s = spec;
+            int i = 0;
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c == ' ' || c == '\t' || c == '\n') {
+                    i++;
+                    continue;
+                }
+                String rest = s.substring(i);
+                Matcher pm = PREFIX.matcher(rest);
+                if (pm.lookingAt() && isPrefix(rest, pm.end())) {
+                    prefix(rest.substring(0, pm.end() - 1));
+                    i += pm.end();
+                    continue;
+                }
+                if (rest.startsWith("target=")) {
+                    String t = rest.substring("target=".length());
+                    saveTarget(t.endsWith(",") ? t.substring(0, t.length() - 1) : t);
+                    break;
+                }
+                int comma = rest.indexOf(',');
+                String token = comma < 0 ? rest : rest.substring(0, comma);
+                i += comma < 0 ? rest.length() : comma + 1;
+                if (FLAGS.contains(token)) {
+                    flag(token);
+                    continue;
+                }
+                Matcher km = KEYWORD.matcher(token);
+                if (km.lookingAt()) {
+                    keyword(km.group(1), token.substring(km.end()));
+                    continue;
+                }
+                if (token.indexOf('=') >= 0) {
+                    throw fail("bad syntax near '" + token + "' (a target containing '=' needs target= at the end)");
+                }
+                positional(token);
             }
-            int eq = p.indexOf('=');
-            if (eq < 0) {
-                throw new XenDiskException(spec, "positional value '" + p + "' mixed with keywords");
+            return build();
+        }
+
+        /** xl treats NAME: as a prefix when it starts the rest, or is followed by the end or a non-alphanumeric. */
+        private static boolean isPrefix(String rest, int end) {
+            String name = rest.substring(0, end - 1);
+            if (IGNORED_PREFIXES.contains(name) || name.matches("raw|qcow2?|vhd|iscsi|e?nbd|drbd")) {
+                return true;
             }
-            String k = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            String v = p.substring(eq + 1).strip();
+            if (end == rest.length()) {
+                return true;
+            }
+            char next = rest.charAt(end);
+            return !(next >= 'a' && next <= 'z' || next >= '0' && next <= '9');
+        }
+
+        private void prefix(String name) {
+            prefixes.add(name);
+            hadPrefix = true;
+            if (name.matches("raw|qcow2?|vhd")) {
+                setFormat(name);
+            } else if (name.matches("iscsi|e?nbd|drbd")) {
+                throw fail("prefix '" + name + ":' names Xen block script block-" + name
+                    + ", which has no QEMU equivalent");
+            } else if (!IGNORED_PREFIXES.contains(name)) {
+                throw fail("unknown Xen disk prefix '" + String.join(":", prefixes) + ":' (known: raw:, qcow:, qcow2:,"
+                    + " vhd:, phy:, file:, tap:, tap2:, tapdisk:, aio:, ioemu:)");
+            }
+        }
+
+        private void flag(String f) {
+            switch (f) {
+                case "cdrom" -> cdrom = true;
+                case "colo" -> throw fail("COLO replication (colo) has no kvmj equivalent");
+                default -> { } // direct-io-safe, discard, no-discard, no-colo, trusted, untrusted: Xen backend hints
+            }
+        }
+
+        private void keyword(String k, String v) {
             switch (k) {
-                case "format" -> format = v;
-                case "vdev" -> vdev = v;
-                case "access" -> access = v;
-                case "devtype" -> devtype = v;
-                case "backendtype" -> {
-                    if (!v.equals("phy") && !v.equals("qdisk") && !v.equals("tap")) {
-                        throw new XenDiskException(spec, "unknown backendtype '" + v + "'");
+                case "format" -> setFormat(v);
+                case "vdev" -> vdev = save("vdev", vdev, v);
+                case "access" -> access = save("access", access, v);
+                case "devtype" -> {
+                    if (v.equals("cdrom")) {
+                        cdrom = true;
+                    } else if (v.equals("disk")) {
+                        cdrom = false;
+                    } else {
+                        throw fail("unknown devtype '" + v + "' (cdrom or disk)");
                     }
                 }
-                case "script" -> throw new XenDiskException(spec, "block scripts (script=" + v + ") have no QEMU equivalent");
-                default -> throw new XenDiskException(spec, "unknown keyword '" + k + "'");
+                case "backendtype" -> {
+                    if (!List.of("phy", "tap", "qdisk", "standalone").contains(v)) {
+                        throw fail("unknown backendtype '" + v + "' (phy, tap, qdisk, standalone)");
+                    }
+                }
+                case "specification" -> {
+                    if (!v.equals("xen") && !v.equals("virtio")) {
+                        throw fail("unknown specification '" + v + "' (xen or virtio)");
+                    }
+                }
+                case "grant_usage" -> {
+                    if (!v.equals("0") && !v.equals("1")) {
+                        throw fail("unknown grant_usage '" + v + "' (0 or 1)");
+                    }
+                }
+                case "backend" -> throw fail("backend=" + v + " (a driver domain) has no kvmj equivalent");
+                case "script" -> throw fail("block script (script=" + v + ") has no QEMU equivalent");
+                case "colo-host", "colo-port", "colo-export", "active-disk", "hidden-disk" ->
+                    throw fail("COLO replication (" + k + "=) has no kvmj equivalent");
+                default -> throw fail("unknown parameter '" + k + "='");
             }
         }
-        if (devtype != null && !devtype.equals("cdrom") && !devtype.equals("disk")) {
-            throw new XenDiskException(spec, "unknown devtype '" + devtype + "'");
-        }
-        return build(spec, target == null ? "" : target, format, vdev == null ? "" : vdev, access == null ? "" : access,
-            "cdrom".equals(devtype));
-    }
 
-    private static XenDisk build(String spec, String source, String formatName, String vdevField, String mode,
-                                 Boolean cdromKeyword) {
-        // device name, optionally with :cdrom / :disk
-        String vdev = vdevField;
-        boolean cdrom = Boolean.TRUE.equals(cdromKeyword);
-        int colon = vdev.indexOf(':');
-        if (colon >= 0) {
-            String type = vdev.substring(colon + 1);
-            vdev = vdev.substring(0, colon);
+        private void positional(String token) {
+            if (target == null) {
+                saveTarget(token);
+            } else if (!hadPrefix && format == null) {
+                int colon = token.lastIndexOf(':');
+                if (target.isEmpty() && colon >= 0) { // xend's ",hdc:cdrom,r" for an empty drive
+                    vdevAndType(token, colon);
+                    format = "empty";
+                } else {
+                    setFormat(token);
+                }
+            } else if (vdev == null) {
+                int colon = token.lastIndexOf(':');
+                if (colon >= 0) {
+                    vdevAndType(token, colon);
+                } else {
+                    vdev = token;
+                }
+            } else if (access == null) {
+                access = token;
+            } else {
+                throw fail("too many positional parameters at '" + token + "'");
+            }
+        }
+
+        private void vdevAndType(String token, int colon) {
+            vdev = save("vdev", vdev, token.substring(0, colon));
+            String type = token.substring(colon + 1);
             if (type.equals("cdrom")) {
                 cdrom = true;
-            } else if (!type.equals("disk")) {
-                throw new XenDiskException(spec, "unknown device type ':" + type + "'");
+            } else if (type.equals("disk")) {
+                cdrom = false;
+            } else {
+                throw fail("unknown device type ':" + type + "' (cdrom or disk)");
             }
         }
-        if (vdev.isEmpty()) {
-            throw new XenDiskException(spec, "missing guest device name (e.g. xvda)");
-        }
-        if (!VDEV.matcher(vdev).matches()) {
-            throw new XenDiskException(spec, "invalid guest device name '" + vdev + "' (expected xvdX, hdX, sdX or dN)");
-        }
-        // mode
-        boolean readOnly;
-        boolean shared = false;
-        switch (mode) {
-            case "", "w", "rw" -> readOnly = false;
-            case "r", "ro" -> readOnly = true;
-            case "w!" -> {
-                readOnly = false;
-                shared = true;
-            }
-            default -> throw new XenDiskException(spec, "unknown mode '" + mode + "' (expected w, r, rw, ro or w!)");
-        }
-        if (cdrom && mode.isEmpty()) {
-            readOnly = true;
-        }
-        // prefixes
-        String path = source;
-        String backend = "";
-        ImageFormat format = null;
-        XenDiskKind kind = null;
-        boolean transport = true;
-        while (transport) {
-            transport = false;
-            for (String t : List.of("tap2:", "tap:", "tapdisk:")) {
-                if (path.startsWith(t)) {
-                    backend = backend.isEmpty() ? t.substring(0, t.length() - 1) : backend + ":" + t.substring(0, t.length() - 1);
-                    path = path.substring(t.length());
-                    kind = XenDiskKind.FILE;
-                    transport = true;
-                }
-            }
-        }
-        Matcher m = PREFIX.matcher(path);
-        if (m.find()) {
-            String p = m.group(1);
-            String full = backend.isEmpty() ? p : backend + ":" + p;
-            switch (p) {
-                case "phy" -> { format = ImageFormat.RAW; kind = XenDiskKind.BLOCK_DEVICE; }
-                case "file", "aio", "raw" -> { format = ImageFormat.RAW; kind = XenDiskKind.FILE; }
-                case "qcow" -> { format = ImageFormat.QCOW; kind = XenDiskKind.FILE; }
-                case "qcow2" -> { format = ImageFormat.QCOW2; kind = XenDiskKind.FILE; }
-                case "vhd" -> { format = ImageFormat.VPC; kind = XenDiskKind.FILE; }
-                default -> throw new XenDiskException(spec, "unknown Xen disk prefix '" + full + ":' (known: " + KNOWN + ")");
-            }
-            if (p.equals("phy") && !backend.isEmpty()) {
-                throw new XenDiskException(spec, "prefix '" + full + ":' mixes tap and phy");
-            }
-            backend = full;
-            path = path.substring(m.end());
-        } else if (!backend.isEmpty()) {
-            throw new XenDiskException(spec, "prefix '" + backend + ":' needs a driver such as aio:, qcow: or qcow2:");
-        }
-        if (formatName != null && !formatName.isEmpty()) {
-            ImageFormat explicit = xlFormat(spec, formatName);
-            if (format != null && format != explicit) {
-                throw new XenDiskException(spec, "format=" + formatName + " contradicts prefix '" + backend + ":'");
-            }
-            format = explicit;
-        }
-        if (path.isEmpty() && !cdrom) {
-            throw new XenDiskException(spec, "missing source path");
-        }
-        if (format == null) {
-            format = ImageFormat.RAW;
-        }
-        if (kind == null) {
-            kind = path.startsWith("/dev/") ? XenDiskKind.BLOCK_DEVICE : XenDiskKind.FILE;
-        }
-        return new XenDisk(spec, path, format, kind, backend, vdev, readOnly, shared, cdrom);
-    }
 
-    private static ImageFormat xlFormat(String spec, String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "raw" -> ImageFormat.RAW;
-            case "qcow" -> ImageFormat.QCOW;
-            case "qcow2" -> ImageFormat.QCOW2;
-            case "vhd" -> ImageFormat.VPC;
-            case "qed" -> ImageFormat.QED;
-            default -> throw new XenDiskException(spec, "unknown format '" + name + "'");
-        };
+        private void saveTarget(String t) {
+            if (target != null && !target.isEmpty()) {
+                throw fail("target given twice");
+            }
+            target = t;
+        }
+
+        private String save(String what, String old, String v) {
+            if (old != null && !old.isEmpty()) {
+                throw fail(what + " given twice");
+            }
+            return v;
+        }
+
+        private void setFormat(String f) {
+            String n = f.isEmpty() ? "raw" : f;
+            if (!List.of("raw", "qcow", "qcow2", "vhd", "qed", "empty").contains(n)) {
+                throw fail("unknown format '" + f + "' (raw, qcow, qcow2, vhd, qed"
+                    + (hadPrefix || target == null ? ")" : "; a legacy PATH,VDEV,ACCESS entry needs a prefix such as"
+                    + " phy: or file:)"));
+            }
+            if (format != null && !format.equals(n)) {
+                throw fail("format given twice (" + format + ", " + n + ")");
+            }
+            format = n;
+        }
+
+        private XenDisk build() {
+            if (vdev == null || vdev.isEmpty()) {
+                throw fail("missing guest device name (vdev, e.g. xvda)");
+            }
+            if (!VDEV.matcher(vdev).matches()) {
+                throw fail("invalid guest device name '" + vdev + "' (expected xvdX, hdX, sdX or dN)");
+            }
+            String mode = access == null ? "" : access;
+            boolean readOnly;
+            boolean shared = false;
+            switch (mode) {
+                case "", "w", "rw" -> readOnly = false;
+                case "r", "ro" -> readOnly = true;
+                case "w!" -> {
+                    readOnly = false;
+                    shared = true;
+                }
+                default -> throw fail("unknown access mode '" + mode + "' (ro, r, rw, w; or xm's w!)");
+            }
+            String path = target == null ? "" : target;
+            if (cdrom) {
+                readOnly = true; // xl makes every CD-ROM read-only and removable
+                shared = false;
+            } else if (path.isEmpty() || "empty".equals(format)) {
+                throw fail("missing target (only a CD-ROM may be empty)");
+            }
+            if (!path.isEmpty() && !path.startsWith("/")) {
+                path = "/dev/" + path;
+            }
+            ImageFormat f = switch (format == null || format.equals("empty") ? "raw" : format) {
+                case "qcow" -> ImageFormat.QCOW;
+                case "qcow2" -> ImageFormat.QCOW2;
+                case "vhd" -> ImageFormat.VPC;
+                case "qed" -> ImageFormat.QED;
+                default -> ImageFormat.RAW;
+            };
+            XenDiskKind kind = path.startsWith("/dev/") ? XenDiskKind.BLOCK_DEVICE : XenDiskKind.FILE;
+            return new XenDisk(spec, path, f, kind, String.join(":", prefixes), vdev, readOnly, shared, cdrom);
+        }
+
+        private XenDiskException fail(String problem) {
+            return new XenDiskException(spec, problem);
+        }
     }
 }

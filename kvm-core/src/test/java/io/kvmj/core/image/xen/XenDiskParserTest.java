@@ -49,10 +49,12 @@ class XenDiskParserTest {
         XenDisk shared = XenDiskParser.parseSpec("phy:/dev/vg/cluster,xvdd,w!");
         assertTrue(shared.shared());
         assertFalse(shared.readOnly());
-        XenDisk bare = XenDiskParser.parseSpec("/dev/sdb,xvde,w");
-        assertEquals(XenDiskKind.BLOCK_DEVICE, bare.kind());
-        assertEquals("", bare.backend());
-        assertEquals(XenDiskKind.FILE, XenDiskParser.parseSpec("/var/lib/xen/a.img,xvdf,w").kind());
+        // xl reads the second positional as the format unless a deprecated prefix came first
+        XenDiskException bare = assertThrows(XenDiskException.class, () -> XenDiskParser.parseSpec("/dev/sdb,xvde,w"));
+        assertTrue(bare.getMessage().contains("unknown format 'xvde'"), bare.getMessage());
+        assertEquals(XenDiskKind.BLOCK_DEVICE, XenDiskParser.parseSpec("/dev/sdb,,xvde,w").kind());
+        assertEquals("", XenDiskParser.parseSpec("/dev/sdb,,xvde,w").backend());
+        assertEquals(XenDiskKind.FILE, XenDiskParser.parseSpec("/var/lib/xen/a.img,,xvdf,w").kind());
     }
 
     @Test

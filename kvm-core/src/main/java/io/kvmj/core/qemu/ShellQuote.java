@@ -1,9 +1,16 @@
-package io.kvmj.launcher.process;
+package io.kvmj.core.qemu;
 
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** POSIX shell quoting of argv elements, so a printed command line can be pasted into a shell. */
+/**
+ * POSIX shell quoting of argv elements, so a printed command line can be pasted into a shell; the one quoter of
+ * kvmj ({@link QemuCommand#shellQuoted()}, the launcher's plans and errors, benchmarks).
+ *
+ * <pre>{@code
+ * ShellQuote.join(List.of("qemu", "-name", "guest=a b"))   // qemu -name 'guest=a b'
+ * }</pre>
+ */
 public final class ShellQuote {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
