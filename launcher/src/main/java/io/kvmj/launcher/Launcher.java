@@ -2,6 +2,9 @@ package io.kvmj.launcher;
 
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.NetKind;
+import io.kvmj.core.model.NicSpec;
+import io.kvmj.core.model.PortForward;
 import io.kvmj.core.model.QmpEndpoint;
 import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
@@ -93,6 +96,7 @@ public final class Launcher {
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
         GuestSpec.Builder b = withRuntimeParts(spec.toBuilder(), spec, dir)
                 .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG);
+        withSshForward(b, spec);
         if (spec.machine().hasPciBus() && spec.channels().stream()
                 .noneMatch(c -> c.name().equals(VirtioSerialChannel.GUEST_AGENT))) {
             b.channel(VirtioSerialChannel.guestAgent(dir.agentSocket()));
@@ -185,6 +189,7 @@ public final class Launcher {
             dir.writeInfo(Map.of("pid", Long.toString(proc.pid()), "orphanProtection", proc.protection().name()));
             QmpMonitor qmp = awaitReady(proc, ready, argv);
             boolean paused = !qmp.call("query-status", null, opts.readyTimeout()).path("running").asBoolean(true);
+            UserNetForwards.recordSshPort(name, dir, qmp, argv);
             Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused);
             LOG.info("guest {} up: pid {}, accel {} ({}), {}", name, proc.pid(), accel.accelerator(), accel.reason(),
                     proc.protection());
@@ -231,6 +236,29 @@ public final class Launcher {
             spec.serials().stream().filter(s -> !dir.consoleSocket().equals(s.path())).forEach(b::serial);
         }
         return b;
+    }
+
+    /**
+     * The first user-mode NIC forwards a free 127.0.0.1 port to guest port 22 ({@code hostfwd=tcp:127.0.0.1:0-:22};
+     * QEMU binds the port, so there is no race for it), unless some user-mode NIC already forwards guest port 22.
+     * After launch the bound port is asked of QEMU and recorded ({@link UserNetForwards}); {@code kvmj ssh} uses it.
+     */
+    private static void withSshForward(GuestSpec.Builder b, GuestSpec spec) {
+        boolean has22 = spec.nics().stream().anyMatch(n -> n.forwards().stream()
+                .anyMatch(f -> f.protocol() == PortForward.Protocol.TCP && f.guestPort() == 22));
+        if (has22 || spec.nics().stream().noneMatch(n -> n.kind() == NetKind.USER)) {
+            return;
+        }
+        b.clearNics();
+        boolean added = false;
+        for (NicSpec n : spec.nics()) {
+            if (!added && n.kind() == NetKind.USER) {
+                b.nic(n.forward(new PortForward(PortForward.Protocol.TCP, "127.0.0.1", 0, 22)));
+                added = true;
+            } else {
+                b.nic(n);
+            }
+        }
     }
 
     /** True when {@code args} name a board with a PCI bus: {@code -machine}/{@code -M} type q35… or pc…. */
