@@ -4,6 +4,8 @@ import io.kvmj.launcher.process.OrphanProtection;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.core.qemu.ShellQuote;
+import io.kvmj.qga.QgaClient;
+import io.kvmj.qga.QgaClientOptions;
 import io.kvmj.qmp.EventWaiter;
 import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;
@@ -11,6 +13,8 @@ import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +87,53 @@ public final class Guest implements AutoCloseable {
     /** The runtime directory (sockets, logs, pidfile). */
     public RuntimeDir runtimeDir() {
         return dir;
+    }
+
+    /**
+     * Opens a client to the QEMU guest agent in this guest, through the virtio-serial port
+     * {@code org.qemu.guest_agent.0} kvmj gives every guest with a PCI bus ({@link RuntimeDir#agentSocket()}).
+     * The caller closes it. QEMU serves one agent client at a time: while one is open, others (another process's
+     * {@code kvmj agent}, the agent rung of {@link #shutdown}) wait, so keep it open only while needed.
+     *
+     * <pre>{@code
+     * try (QgaClient agent = guest.agent()) {
+     *     agent.awaitAgent(Duration.ofMinutes(2));              // the guest may still be booting
+     *     GuestExecResult r = agent.exec(List.of("uname", "-r"), Duration.ofSeconds(30));
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the guest has no agent channel (a board without PCI bus, e.g.
+     *                               {@code -machine none})
+     * @throws io.kvmj.qga.QgaGuestGoneException when QEMU is not running
+     */
+    public QgaClient agent() {
+        return agent(QgaClientOptions.defaults());
+    }
+
+    /** {@link #agent()} with client options (timeouts). */
+    public QgaClient agent(QgaClientOptions options) {
+        Path sock = dir.agentSocket();
+        if (!Files.exists(sock) && process.isAlive()) {
+            throw new IllegalStateException("guest '" + name + "' has no guest-agent channel (" + sock
+                    + " missing: a board without PCI bus?)");
+        }
+        return QgaClient.open(sock, options);
+    }
+
+    /**
+     * Opens the agent client and waits until the agent answers (the guest boots, systemd starts qemu-ga).
+     *
+     * @throws io.kvmj.qga.QgaNotAnsweringException when it does not answer within {@code timeout}
+     */
+    public QgaClient awaitAgent(Duration timeout) {
+        QgaClient c = agent();
+        try {
+            c.awaitAgent(timeout);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
     }
 
     /** The QMP monitor of this guest (owned by the guest: do not close it). */

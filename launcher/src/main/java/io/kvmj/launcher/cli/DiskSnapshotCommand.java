@@ -1,5 +1,12 @@
 package io.kvmj.launcher.cli;
 
+import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.storage.Quiesce;
+import io.kvmj.qga.QgaClient;
+import io.kvmj.qga.QgaClientOptions;
+import io.kvmj.qga.QgaException;
+import java.time.Duration;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
@@ -38,6 +45,15 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result and the drive's new chain as JSON.")
     boolean json;
 
+    @Option(names = "--quiesce", description = "Freeze the guest's filesystems through its guest agent around the "
+        + "snapshot (libvirt's --quiesce), so the frozen image holds consistent filesystems; always thawed, also when "
+        + "the snapshot fails. Refused when the agent does not answer.")
+    boolean quiesce;
+
+    @Option(names = "--agent-timeout", defaultValue = "60", paramLabel = "SECONDS",
+        description = "With --quiesce: bound on the agent's freeze and thaw (default ${DEFAULT-VALUE}).")
+    long agentTimeout;
+
     /** Checks {@code --node} the way QEMU will; a bad name is a usage error. */
     static final class NodeNameConverter implements ITypeConverter<String> {
         @Override
@@ -57,16 +73,42 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
                 : DiskSupport.defaultOverlay(d.file(), Instant.now()));
             String newNode = node != null ? node
                 : DiskSupport.newNodeName(d.id(), Drives.nodeNames(qmp));
-            new LiveStorage(qmp, new QemuImg()).externalSnapshot(d.activeNode(), overlay, newNode);
+            LiveStorage storage = new LiveStorage(qmp, new QemuImg());
+            Quiesce.Result<Void> q = null;
+            if (quiesce) {
+                Path sock = RuntimeDir.locate(guest.name()).agentSocket();
+                QgaClientOptions o = QgaClientOptions.builder().commandTimeout(Duration.ofSeconds(agentTimeout)).build();
+                try (QgaClient agent = QgaClient.open(sock, o)) {
+                    q = Quiesce.around(agent, () -> {
+                        storage.externalSnapshot(d.activeNode(), overlay, newNode);
+                        return null;
+                    });
+                } catch (QgaException e) {
+                    disk.err().println("kvmj disk snapshot: --quiesce: the guest agent of '" + guest.name()
+                        + "' is not reachable (" + e.getMessage() + "); no snapshot was taken");
+                    return ExitCodes.FAILED;
+                } catch (Quiesce.QuiesceException e) {
+                    disk.err().println("kvmj disk snapshot: --quiesce: " + e.getMessage().replace("NAME", guest.name()));
+                    return ExitCodes.FAILED;
+                }
+            } else {
+                storage.externalSnapshot(d.activeNode(), overlay, newNode);
+            }
             DriveInfo after = DiskSupport.current(qmp, d.id());
             PrintWriter out = disk.out();
             if (json) {
                 ObjectNode o = DiskSupport.result(guest.name(), "snapshot", after).put("overlay", overlay.toString())
-                    .put("node", newNode).put("frozenNode", d.activeNode()).put("frozenFile", d.file());
+                    .put("node", newNode).put("frozenNode", d.activeNode()).put("frozenFile", d.file())
+                    .put("quiesced", q != null);
+                if (q != null) {
+                    o.put("filesystemsFrozen", q.frozen()).put("frozenMillis", q.frozenFor().toMillis());
+                }
                 out.println(Json.pretty(o));
             } else {
                 out.println(d.id() + ": new active layer " + after.file() + " (node " + after.activeNode()
-                    + "), backed by " + d.file() + " (node " + d.activeNode() + ", now read-only)");
+                    + "), backed by " + d.file() + " (node " + d.activeNode() + ", now read-only)"
+                    + (q != null ? "; quiesced: " + q.frozen() + " filesystem(s) frozen for " + q.frozenFor().toMillis()
+                    + " ms" : ""));
             }
             return ExitCodes.OK;
         });
