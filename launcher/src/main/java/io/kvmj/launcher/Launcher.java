@@ -1,11 +1,15 @@
 package io.kvmj.launcher;
 
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.qemu.HostEnvironment;
 import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
 import io.kvmj.core.qemu.Warning;
+import io.kvmj.launcher.cloudinit.CloudInitSeed;
+import io.kvmj.launcher.cloudinit.SshUser;
+import io.kvmj.launcher.cloudinit.WrittenSeed;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
@@ -14,6 +18,7 @@ import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +81,7 @@ public final class Launcher {
     /** Launches a plan made by {@link #plan(GuestSpec)} (possibly with arguments added to its guest arguments). */
     public Guest launch(LaunchPlan plan) {
         plan.warnings().forEach(w -> LOG.warn("guest {}: {}", plan.name(), w));
-        return launch(plan.name(), plan.guestArgs(), plan.accelerator());
+        return launch(plan.name(), plan.guestArgs(), plan.accelerator(), plan.cloudInit());
     }
 
     /**
@@ -87,9 +92,12 @@ public final class Launcher {
     public LaunchPlan plan(GuestSpec spec) {
         RuntimeDir.validateName(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
+        CloudInitSpec cloudInit = spec.cloudInit() == null ? null
+                : CloudInitSeed.attach(spec.cloudInit(), spec.name(), RuntimeDir.locate(spec.name()).path());
         GuestSpec resolved = spec.toBuilder()
                 .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG)
                 .pidfile(null)
+                .cloudInit(cloudInit)
                 .build();
         QemuCommand cmd;
         try {
@@ -102,7 +110,7 @@ public final class Launcher {
         argv.addAll(runtimeArgs(spec.name(), RuntimeDir.locate(spec.name()), cmd.args()));
         argv.addAll(cmd.args());
         return new LaunchPlan(spec.name(), argv, cmd.args(), accel,
-                cmd.warnings().stream().map(Warning::toString).toList());
+                cmd.warnings().stream().map(Warning::toString).toList(), cloudInit);
     }
 
 
@@ -121,6 +129,11 @@ public final class Launcher {
 
     /** Launch with a resolved accelerator choice; {@code args} exclude the binary. */
     Guest launch(String name, List<String> args, AcceleratorChoice accel) {
+        return launch(name, args, accel, null);
+    }
+
+    /** As {@link #launch(String, List, AcceleratorChoice)}, writing {@code cloudInit}'s seed (if any) first. */
+    Guest launch(String name, List<String> args, AcceleratorChoice accel, CloudInitSpec cloudInit) {
         RuntimeDir dir = RuntimeDir.claim(name);
         List<String> argv = new ArrayList<>();
         argv.add(options.qemuBinary());
@@ -134,6 +147,9 @@ public final class Launcher {
                     "accelerator", accel.accelerator(), "acceleratorReason", accel.reason(),
                     "qmpSocket", dir.qmpSocket().toString(), "consoleSocket", dir.consoleSocket().toString(),
                     "console", Boolean.toString(options.console()), "argv", ShellQuote.join(argv)));
+            if (cloudInit != null) {
+                writeSeed(name, dir, cloudInit);
+            }
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(options.readyTimeout()).handshakeTimeout(options.readyTimeout()).build();
             CompletableFuture<QmpClient> ready;
@@ -170,6 +186,24 @@ public final class Launcher {
                 dir.delete();
             }
         }
+    }
+
+    /** Writes the cloud-init seed into the claimed runtime directory and records it in {@code guest.properties}. */
+    private static void writeSeed(String name, RuntimeDir dir, CloudInitSpec cloudInit) {
+        if (!dir.path().toAbsolutePath().equals(cloudInit.seed().getParent())) {
+            throw new LaunchException("cloud-init seed " + cloudInit.seed() + " is not in the runtime directory "
+                    + dir.path() + " (plan and launch disagree)");
+        }
+        WrittenSeed seed;
+        try {
+            seed = CloudInitSeed.write(cloudInit);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write the cloud-init seed " + cloudInit.seed() + ": " + e);
+        }
+        dir.writeInfo(Map.of("cloudInitSeed", seed.iso().toString(),
+                "cloudInitSshUser", seed.sshUser().map(SshUser::toString).orElse("")));
+        LOG.info("guest {}: cloud-init seed {} ({}), instance-id {}, ssh user {}", name, seed.iso(),
+                String.join(", ", seed.files()), seed.instanceId(), seed.sshUser().map(SshUser::toString).orElse("unknown"));
     }
 
     private QmpMonitor awaitReady(QemuProcess proc, CompletableFuture<QmpClient> ready, List<String> argv) {

@@ -37,7 +37,8 @@ public record GuestSpec(
         List<UsbHostDevice> usbDevices,
         List<PciHostDevice> pciDevices,
         List<QmpEndpoint> qmp,
-        boolean rng) {
+        boolean rng,
+        CloudInitSpec cloudInit) {
 
     public GuestSpec {
         Objects.requireNonNull(name, "name");
@@ -69,6 +70,7 @@ public record GuestSpec(
         b.pidfile = pidfile; b.disks.addAll(disks); b.cdroms.addAll(cdroms); b.shares.addAll(shares); b.nics.addAll(nics);
         b.vnc = vnc; b.serials.addAll(serials); b.kernel = kernel; b.firmware = firmware; b.bootOrder.addAll(bootOrder);
         b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
+        b.cloudInit = cloudInit;
         return b;
     }
 
@@ -100,6 +102,7 @@ public record GuestSpec(
         private final List<PciHostDevice> pciDevices = new ArrayList<>();
         private final List<QmpEndpoint> qmp = new ArrayList<>();
         private boolean rng;
+        private CloudInitSpec cloudInit;
 
         private Builder(String name) { this.name = name; }
 
@@ -138,11 +141,13 @@ public record GuestSpec(
         public Builder qmp(QmpEndpoint v) { qmp.add(v); return this; }
         public Builder clearQmp() { qmp.clear(); return this; }
         public Builder rng(boolean v) { rng = v; return this; }
+        /** Cloud-init NoCloud seed, attached read-only as CD-ROM {@value CloudInitSpec#SEED_ID} once its seed path is set. */
+        public Builder cloudInit(CloudInitSpec v) { cloudInit = v; return this; }
 
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
                     startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
-                    usbDevices, pciDevices, qmp, rng);
+                    usbDevices, pciDevices, qmp, rng, cloudInit);
         }
     }
 }
