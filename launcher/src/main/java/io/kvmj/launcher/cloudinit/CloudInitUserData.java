@@ -29,6 +29,7 @@ import java.util.Optional;
  * runcmd:                          # disable=on
  *   - "touch /etc/cloud/cloud-init.disabled"
  * </pre>
+ * With none of these options it is {@code #cloud-config} and an empty mapping {@code {}}.
  * Meta-data: {@code instance-id: "kvmj-UUID"} (fresh per seed unless given) and {@code local-hostname: "NAME"}.
  * A verbatim {@code user-data=}/{@code meta-data=} file replaces the generated one entirely (virt-install).
  */
@@ -65,6 +66,9 @@ public final class CloudInitUserData {
         }
         if (spec.disable()) {
             y.append("runcmd:\n  - ").append(quote("touch /etc/cloud/cloud-init.disabled")).append('\n');
+        }
+        if (y.length() == "#cloud-config\n".length()) {
+            y.append("{}\n"); // an empty document is not a mapping; cloud-init's schema check refuses it
         }
         return y.toString();
     }
