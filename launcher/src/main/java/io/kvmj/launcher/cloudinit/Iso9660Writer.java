@@ -19,10 +19,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Writes a small ISO 9660 image (ECMA-119) with Rock Ridge (RRIP 1.10 / SUSP 1.10) names: one root directory of
- * regular files, as a NoCloud seed needs. Linux ({@code isofs}), {@code blkid}, {@code isoinfo -R},
- * {@code xorriso} and {@code bsdtar} read the long lowercase names (e.g. {@code network-config}) from the Rock
- * Ridge {@code NM} entries; plain ISO 9660 readers see 8.3 names ({@code NETWORK_.;1}).
+ * Writes a small ISO 9660 image (ECMA-119) with Rock Ridge (RRIP 1.10 / SUSP 1.10) and Joliet names: one root
+ * directory of regular files, as a NoCloud seed needs, laid out like {@code genisoimage -J -r} (what virt-install
+ * runs). Linux ({@code isofs}), {@code isoinfo -R}, {@code xorriso} and {@code bsdtar} read the long lowercase names
+ * (e.g. {@code network-config}) from the Rock Ridge {@code NM} entries; Windows and {@code isoinfo -J} from the
+ * Joliet tree; plain ISO 9660 readers see 8.3 names ({@code NETWORK_.;1}).
  *
  * <pre>{@code
  * byte[] iso = new Iso9660Writer("cidata")
@@ -35,13 +36,14 @@ import java.util.regex.Pattern;
  * iso9660-writer}, has had two releases (the last in January 2021, a rebuild), depends on its own {@code sabre}
  * framework and plexus-utils 2.0.5 (2010) and is LGPL; it is not maintained in any useful sense. Shelling out to
  * {@code genisoimage}/{@code xorrisofs} (what virt-install does) would add a host tool to every launch. A seed is a
- * handful of small files in one directory, so this writer covers exactly that: no subdirectories, no Joliet tree
- * (Linux, the cloud-init target, uses Rock Ridge), at most {@value #MAX_FILES} files (the root directory is one
- * 2048-byte sector). The tests read images back with isoinfo, xorriso, bsdtar and blkid.
+ * handful of small files in one directory, so this writer covers exactly that: no subdirectories, at most
+ * {@value #MAX_FILES} files (each root directory is one 2048-byte sector). The tests read images back with isoinfo,
+ * xorriso, bsdtar and blkid.
  *
- * <p>Layout: sectors 0-15 system area, 16 primary volume descriptor, 17 terminator, 18/19 L/M path tables, 20 root
- * directory, 21 SUSP continuation area (the {@code ER} entry, too long for the root's {@code .} record), then the
- * files, each starting on a sector.
+ * <p>Layout: sectors 0-15 system area, 16 primary volume descriptor, 17 Joliet supplementary volume descriptor,
+ * 18 terminator, 19/20 L/M path tables, 21/22 Joliet L/M path tables, 23 root directory (Rock Ridge), 24 Joliet root
+ * directory, 25 SUSP continuation area (the {@code ER} entry, too long for the root's {@code .} record), then the
+ * files, each starting on a sector (both trees point at the same data).
  */
 public final class Iso9660Writer {
     /** Logical sector and block size. */
@@ -51,11 +53,16 @@ public final class Iso9660Writer {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern VOLUME_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
     private static final int PVD = 16;
-    private static final int L_PATH = 18;
-    private static final int M_PATH = 19;
-    private static final int ROOT = 20;
-    private static final int CONTINUATION = 21;
-    private static final int FIRST_FILE = 22;
+    private static final int SVD = 17;
+    private static final int TERMINATOR = 18;
+    private static final int L_PATH = 19;
+    private static final int M_PATH = 20;
+    private static final int JOLIET_L_PATH = 21;
+    private static final int JOLIET_M_PATH = 22;
+    private static final int ROOT = 23;
+    private static final int JOLIET_ROOT = 24;
+    private static final int CONTINUATION = 25;
+    private static final int FIRST_FILE = 26;
     private static final String RR_ID = "RRIP_1991A";
     private static final String RR_DESCRIPTOR = "THE ROCK RIDGE INTERCHANGE PROTOCOL PROVIDES SUPPORT FOR POSIX FILE SYSTEM SEMANTICS";
     private static final String RR_SOURCE = "PLEASE CONTACT DISC PUBLISHER FOR SPECIFICATION SOURCE.  SEE PUBLISHER IDENTIFIER IN "
@@ -104,12 +111,15 @@ public final class Iso9660Writer {
             sectors += sectorsFor(e.content.length);
         }
         ByteBuffer img = ByteBuffer.allocate(sectors * SECTOR).order(ByteOrder.LITTLE_ENDIAN);
-        byte[] rootRecord = record(ROOT, SECTOR, true, new byte[] {0}, new byte[0]);
-        primaryVolumeDescriptor(img, sectors, rootRecord);
+        volumeDescriptor(img, PVD, sectors, false);
+        volumeDescriptor(img, SVD, sectors, true);
         terminator(img);
-        pathTable(img, L_PATH, ByteOrder.LITTLE_ENDIAN);
-        pathTable(img, M_PATH, ByteOrder.BIG_ENDIAN);
+        pathTable(img, L_PATH, ROOT, ByteOrder.LITTLE_ENDIAN);
+        pathTable(img, M_PATH, ROOT, ByteOrder.BIG_ENDIAN);
+        pathTable(img, JOLIET_L_PATH, JOLIET_ROOT, ByteOrder.LITTLE_ENDIAN);
+        pathTable(img, JOLIET_M_PATH, JOLIET_ROOT, ByteOrder.BIG_ENDIAN);
         rootDirectory(img, entries);
+        jolietRootDirectory(img, entries);
         continuationArea(img);
         for (Entry e : entries) {
             img.position(e.sector * SECTOR);
@@ -153,28 +163,32 @@ public final class Iso9660Writer {
         return (bytes + SECTOR - 1) / SECTOR;
     }
 
-    private void primaryVolumeDescriptor(ByteBuffer img, int sectors, byte[] rootRecord) {
-        int base = PVD * SECTOR;
+    /** The primary (ECMA-119 8.4) or the Joliet supplementary (UCS-2 level 3) volume descriptor. */
+    private void volumeDescriptor(ByteBuffer img, int sector, int sectors, boolean joliet) {
+        int base = sector * SECTOR;
         img.position(base);
-        img.put((byte) 1).put(ascii("CD001")).put((byte) 1).put((byte) 0);
-        img.put(padded("LINUX", 32));
-        img.put(padded(volumeId, 32));
+        img.put((byte) (joliet ? 2 : 1)).put(ascii("CD001")).put((byte) 1).put((byte) 0);
+        img.put(text("LINUX", 32, joliet));
+        img.put(text(volumeId, 32, joliet));
         img.position(base + 80);
         both32(img, sectors);
+        if (joliet) {
+            img.put(ascii("%/E")); // escape sequence: UCS-2 level 3
+        }
         img.position(base + 120);
         both16(img, 1); // volume set size
         both16(img, 1); // volume sequence number
         both16(img, SECTOR);
         both32(img, 10); // path table size: the root's entry
-        img.order(ByteOrder.LITTLE_ENDIAN).putInt(L_PATH).putInt(0);
-        img.order(ByteOrder.BIG_ENDIAN).putInt(M_PATH).putInt(0);
+        img.order(ByteOrder.LITTLE_ENDIAN).putInt(joliet ? JOLIET_L_PATH : L_PATH).putInt(0);
+        img.order(ByteOrder.BIG_ENDIAN).putInt(joliet ? JOLIET_M_PATH : M_PATH).putInt(0);
         img.order(ByteOrder.LITTLE_ENDIAN);
-        img.put(rootRecord);
-        img.put(padded("", 128)); // volume set
-        img.put(padded("", 128)); // publisher
-        img.put(padded("", 128)); // data preparer
-        img.put(padded("KVMJ", 128)); // application
-        img.put(padded("", 37 * 3)); // copyright, abstract, bibliographic file ids
+        img.put(record(joliet ? JOLIET_ROOT : ROOT, SECTOR, true, new byte[] {0}, new byte[0]));
+        img.put(text("", 128, joliet)); // volume set
+        img.put(text("", 128, joliet)); // publisher
+        img.put(text("", 128, joliet)); // data preparer
+        img.put(text("KVMJ", 128, joliet)); // application
+        img.put(text("", 37, joliet)).put(text("", 37, joliet)).put(text("", 37, joliet)); // copyright, abstract, biblio
         byte[] date = volumeDate(time);
         img.put(date).put(date); // creation, modification
         img.put(ascii("0000000000000000")).put((byte) 0); // expiration: none
@@ -183,14 +197,14 @@ public final class Iso9660Writer {
     }
 
     private static void terminator(ByteBuffer img) {
-        img.position((PVD + 1) * SECTOR);
+        img.position(TERMINATOR * SECTOR);
         img.put((byte) 255).put(ascii("CD001")).put((byte) 1);
     }
 
-    private static void pathTable(ByteBuffer img, int sector, ByteOrder order) {
+    private static void pathTable(ByteBuffer img, int sector, int root, ByteOrder order) {
         img.position(sector * SECTOR);
         img.order(order);
-        img.put((byte) 1).put((byte) 0).putInt(ROOT).putShort((short) 1).put((byte) 0).put((byte) 0);
+        img.put((byte) 1).put((byte) 0).putInt(root).putShort((short) 1).put((byte) 0).put((byte) 0);
         img.order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -208,6 +222,21 @@ public final class Iso9660Writer {
             dir.put(rec);
         }
         img.position(ROOT * SECTOR);
+        img.put(dir.array());
+    }
+
+    /** The Joliet tree's root: the same files under their names in UCS-2 (big-endian), no version suffix. */
+    private void jolietRootDirectory(ByteBuffer img, List<Entry> entries) {
+        ByteBuffer dir = ByteBuffer.allocate(SECTOR).order(ByteOrder.LITTLE_ENDIAN);
+        dir.put(record(JOLIET_ROOT, SECTOR, true, new byte[] {0}, new byte[0]));
+        dir.put(record(JOLIET_ROOT, SECTOR, true, new byte[] {1}, new byte[0]));
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(Entry::name)); // ASCII order = UCS-2 code unit order
+        for (Entry e : sorted) {
+            dir.put(record(e.content.length == 0 ? 0 : e.sector, e.content.length, false,
+                    e.name.getBytes(StandardCharsets.UTF_16BE), new byte[0]));
+        }
+        img.position(JOLIET_ROOT * SECTOR);
         img.put(dir.array());
     }
 
@@ -301,11 +330,14 @@ public final class Iso9660Writer {
         return concat(ascii(digits), new byte[] {0});
     }
 
-    private static byte[] padded(String s, int len) {
+    /** {@code s} in {@code len} bytes, padded with spaces: ASCII, or UCS-2 big-endian for Joliet. */
+    private static byte[] text(String s, int len, boolean joliet) {
         byte[] out = new byte[len];
-        java.util.Arrays.fill(out, (byte) ' ');
-        byte[] b = ascii(s);
+        byte[] b = joliet ? s.getBytes(StandardCharsets.UTF_16BE) : ascii(s);
         System.arraycopy(b, 0, out, 0, Math.min(len, b.length));
+        for (int i = b.length; i < len; i++) {
+            out[i] = joliet && i % 2 == 0 ? 0 : (byte) ' ';
+        }
         return out;
     }
 

@@ -55,11 +55,34 @@ class CloudInitIsoTest {
         assertTrue(d.contains("CD-ROM is in ISO 9660 format"), d);
         assertTrue(d.contains("Volume id: cidata\n"), d);
         assertTrue(d.contains("Rock Ridge signatures version 1 found"), d);
+        assertTrue(d.contains("Joliet with UCS level 3 found"), d);
         assertTrue(d.contains("Logical block size is: 2048"), d);
         Matcher m = Pattern.compile("Volume size is: (\\d+)").matcher(d);
         assertTrue(m.find(), d);
         assertEquals(Files.size(iso) / 2048, Long.parseLong(m.group(1)));
         assertEquals(0, Files.size(iso) % 2048);
+    }
+
+    @Test
+    void isovfyFindsNoErrors() {
+        String v = IsoTools.run("isovfy", iso.toString());
+        assertTrue(v.contains("No errors found"), v);
+    }
+
+    @Test
+    void isoinfoJolietListingHasTheLongNames() {
+        String l = IsoTools.run("isoinfo", "-J", "-l", "-i", iso.toString());
+        Set<String> names = new TreeSet<>();
+        for (String line : l.split("\n")) {
+            Matcher m = Pattern.compile("^-[-r]{9}\\s+\\d+\\s+\\d+\\s+\\d+\\s+(\\d+) .*\\]\\s+(\\S+)\\s*$").matcher(line);
+            if (m.find()) {
+                names.add(m.group(2));
+                assertEquals(FILES.get(m.group(2)).length, Integer.parseInt(m.group(1)), line);
+            }
+        }
+        assertEquals(new TreeSet<>(FILES.keySet()), names, l);
+        byte[] viaJoliet = IsoTools.runBytes("isoinfo", "-J", "-i", iso.toString(), "-x", "/network-config");
+        assertArrayEquals(FILES.get("network-config"), viaJoliet);
     }
 
     @Test
