@@ -107,19 +107,31 @@ public record CloudInitSpec(
 
     /**
      * The options that have no effect because a verbatim file replaces what they would generate (virt-install
-     * ignores them silently; kvmj names them so the CLI can warn), e.g. {@code [ssh-key]} with {@code user-data=}.
+     * ignores them silently; kvmj names them so the CLI can warn), e.g. {@code [root-ssh-key]} with {@code user-data=}.
      */
     public List<String> ignoredOptions() {
         List<String> out = new ArrayList<>();
         if (userData != null) {
-            if (!rootSshKeys.isEmpty()) out.add("root-ssh-key");
-            if (!clouduserSshKeys.isEmpty()) out.add("clouduser-ssh-key");
-            if (rootPassword != null) out.add(rootPasswordGenerated ? "root-password-generate" : "root-password-file");
-            if (disable) out.add("disable");
+            if (!rootSshKeys.isEmpty()) {
+                out.add("root-ssh-key");
+            }
+            if (!clouduserSshKeys.isEmpty()) {
+                out.add("clouduser-ssh-key");
+            }
+            if (rootPassword != null) {
+                out.add(rootPasswordGenerated ? "root-password-generate" : "root-password-file");
+            }
+            if (disable) {
+                out.add("disable");
+            }
         }
         if (metaData != null) {
-            if (hostname != null) out.add("hostname");
-            if (instanceId != null) out.add("instance-id");
+            if (hostname != null) {
+                out.add("hostname");
+            }
+            if (instanceId != null) {
+                out.add("instance-id");
+            }
         }
         return out;
     }
@@ -127,7 +139,9 @@ public record CloudInitSpec(
     /** A valid host name derived from a guest name: {@code _} becomes {@code -}, at most 63 characters. */
     public static String hostnameFor(String guestName) {
         String h = guestName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[-.]+|[-.]+$", "");
-        if (h.length() > 63) h = h.substring(0, 63).replaceAll("[-.]+$", "");
+        if (h.length() > 63) {
+            h = h.substring(0, 63).replaceAll("[-.]+$", "");
+        }
         return h.isEmpty() || !HOSTNAME.matcher(h).matches() ? "kvmj-guest" : h;
     }
 
@@ -135,7 +149,9 @@ public record CloudInitSpec(
     public static String generatePassword() {
         SecureRandom r = new SecureRandom();
         StringBuilder sb = new StringBuilder(16);
-        for (int i = 0; i < 16; i++) sb.append(PASSWORD_CHARS.charAt(r.nextInt(PASSWORD_CHARS.length())));
+        for (int i = 0; i < 16; i++) {
+            sb.append(PASSWORD_CHARS.charAt(r.nextInt(PASSWORD_CHARS.length())));
+        }
         return sb.toString();
     }
 
@@ -147,7 +163,9 @@ public record CloudInitSpec(
         List<String> out = new ArrayList<>();
         for (String line : text.split("\r?\n")) {
             String l = line.strip();
-            if (!l.isEmpty() && !l.startsWith("#")) out.add(l);
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                out.add(l);
+            }
         }
         return out;
     }
@@ -213,7 +231,9 @@ public record CloudInitSpec(
         /** Generate a root password at {@link #build()} (expired at first login); read it with {@link CloudInitSpec#rootPassword()}. */
         public Builder rootPasswordGenerate(boolean v) {
             rootPasswordGenerated = v;
-            if (v) rootPassword = null;
+            if (v) {
+                rootPassword = null;
+            }
             return this;
         }
         public Builder disable(boolean v) { disable = v; return this; }

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * The complete, immutable description of one guest. Build with {@link #builder(String)}; derive a variant
  * (e.g. the launcher filling in QMP socket, serial, pidfile, resolved accelerator) with {@link #toBuilder()}.
- * Render with {@code io.kvmj.core.qemu.QemuCommandLine}.
+ * Render with {@code io.kvmj.core.qemu.QemuCommandLine}. {@link #cloudInit()} (may be null) is rendered as a read-only
+ * CD-ROM once the launcher has set its seed path; the launcher writes the seed at launch.
  */
 public record GuestSpec(
         String name,
