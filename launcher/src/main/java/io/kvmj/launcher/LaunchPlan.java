@@ -1,5 +1,6 @@
 package io.kvmj.launcher;
 
+import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.core.qemu.ShellQuote;
 import java.util.ArrayList;
@@ -22,9 +23,11 @@ import java.util.List;
  * @param warnings    the argv builder's warnings (one line each)
  * @param detached    whether the plan is for a detached guest (no QMP socket pointing back at the launching JVM)
  * @param console     whether the argv has kvmj's serial console (socket and log in the runtime directory)
+ * @param cloudInit   the cloud-init seed to write into the runtime directory at launch (its path is in the argv),
+ *                    or null
  */
 public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
-                         boolean detached, boolean console) {
+                         boolean detached, boolean console, CloudInitSpec cloudInit) {
     public LaunchPlan {
         argv = List.copyOf(argv);
         warnings = List.copyOf(warnings);
@@ -56,7 +59,13 @@ public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accel
             QemuOpts.checkCarriable("qemu-arg", e);
             a.add(e);
         }
-        return new LaunchPlan(name, a, accelerator, warnings, detached, console);
+        return new LaunchPlan(name, a, accelerator, warnings, detached, console, cloudInit);
+    }
+
+    /** A plan without a cloud-init seed. */
+    public LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
+                      boolean detached, boolean console) {
+        this(name, argv, accelerator, warnings, detached, console, null);
     }
 
     /** The argv shell-quoted. */

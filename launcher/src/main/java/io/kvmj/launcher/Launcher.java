@@ -1,6 +1,7 @@
 package io.kvmj.launcher;
 
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.NetKind;
 import io.kvmj.core.model.NicSpec;
@@ -13,6 +14,9 @@ import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
 import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.core.qemu.Warning;
+import io.kvmj.launcher.cloudinit.CloudInitSeed;
+import io.kvmj.launcher.cloudinit.SshUser;
+import io.kvmj.launcher.cloudinit.WrittenSeed;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
@@ -21,6 +25,7 @@ import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +99,11 @@ public final class Launcher {
     public LaunchPlan plan(GuestSpec spec) {
         RuntimeDir dir = RuntimeDir.locate(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
+        CloudInitSpec cloudInit = spec.cloudInit() == null ? null
+                : CloudInitSeed.attach(spec.cloudInit(), spec.name(), dir.path());
         GuestSpec.Builder b = withRuntimeParts(spec.toBuilder(), spec, dir)
-                .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG);
+                .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG)
+                .cloudInit(cloudInit);
         withSshForward(b, spec);
         if (spec.machine().hasPciBus() && spec.channels().stream()
                 .noneMatch(c -> c.name().equals(VirtioSerialChannel.GUEST_AGENT))) {
@@ -108,7 +116,7 @@ public final class Launcher {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
         }
         return new LaunchPlan(spec.name(), cmd.argv(), accel, cmd.warnings().stream().map(Warning::toString).toList(),
-                options.detached(), options.console());
+                options.detached(), options.console(), cloudInit);
     }
 
     /**
@@ -175,6 +183,9 @@ public final class Launcher {
                     "accelerator", accel.accelerator(), "acceleratorReason", accel.reason(),
                     "qmpSocket", dir.qmpSocket().toString(), "consoleSocket", dir.consoleSocket().toString(),
                     "console", Boolean.toString(opts.console()), "argv", ShellQuote.join(argv)));
+            if (plan.cloudInit() != null) {
+                writeSeed(name, dir, plan.cloudInit());
+            }
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();
             CompletableFuture<QmpClient> ready;
@@ -212,6 +223,24 @@ public final class Launcher {
                 dir.delete();
             }
         }
+    }
+
+    /** Writes the cloud-init seed into the claimed runtime directory and records it in {@code guest.properties}. */
+    private static void writeSeed(String name, RuntimeDir dir, CloudInitSpec cloudInit) {
+        if (!dir.path().toAbsolutePath().equals(cloudInit.seed().getParent())) {
+            throw new LaunchException("cloud-init seed " + cloudInit.seed() + " is not in the runtime directory "
+                    + dir.path() + " (plan and launch disagree)");
+        }
+        WrittenSeed seed;
+        try {
+            seed = CloudInitSeed.write(cloudInit);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write the cloud-init seed " + cloudInit.seed() + ": " + e);
+        }
+        dir.writeInfo(Map.of("cloudInitSeed", seed.iso().toString(),
+                "cloudInitSshUser", seed.sshUser().map(SshUser::toString).orElse("")));
+        LOG.info("guest {}: cloud-init seed {} ({}), instance-id {}, ssh user {}", name, seed.iso(),
+                String.join(", ", seed.files()), seed.instanceId(), seed.sshUser().map(SshUser::toString).orElse("unknown"));
     }
 
     private QemuCommandLine renderer(RuntimeDir dir) {

@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +49,7 @@ public final class QmpClient implements QmpMonitor {
     private final AtomicLong malformed = new AtomicLong();
     private final CompletableFuture<QmpClient> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
-    private final AtomicReference<QmpState> state = new AtomicReference<>(QmpState.CONNECTING);
+    private final StateCell state = new StateCell();
     private volatile CompletableFuture<QmpSchema> schema;
     private volatile Channel channel;
     private volatile DirectWriter writer;
@@ -124,19 +123,14 @@ public final class QmpClient implements QmpMonitor {
      * anything but the next handshake step fails the ready future with {@code readyFailure}; this happens once.
      */
     private QmpState moveTo(QmpState to, QmpException readyFailure) {
-        while (true) {
-            QmpState from = state.get();
-            if (!from.canMoveTo(to)) {
-                return null;
-            }
-            if (state.compareAndSet(from, to)) {
-                LOG.debug("[{}] {} -> {}", label, from, to);
-                if (from.beforeReady() && !to.beforeReady() && to != QmpState.READY) {
-                    Futures.failAsync(options.completionExecutor(), ready, readyFailure);
-                }
-                return from;
-            }
+        QmpState from = state.moveTo(to);
+        if (from != null) {
+            LOG.debug("[{}] {} -> {}", label, from, to);
         }
+        if (from != null && from.beforeReady() && !to.beforeReady() && to != QmpState.READY) {
+            Futures.failAsync(options.completionExecutor(), ready, readyFailure);
+        }
+        return from;
     }
 
     String label() {
@@ -358,7 +352,7 @@ public final class QmpClient implements QmpMonitor {
         DirectWriter writer = this.writer;
         QmpState st = state.get();
         if (!st.acceptsCommands() || ch == null || writer == null) {
-            return PendingCommand.failed(command, arguments, refused(st, command));
+            return PendingCommand.failed(command, arguments, QmpStateException.refused(st, command, endReason, lastError));
         }
         Duration to = timeout == null ? options.commandTimeout() : timeout;
         long seq = ids.incrementAndGet();
@@ -419,7 +413,7 @@ public final class QmpClient implements QmpMonitor {
                 events::removeWaiter);
         Channel ch = channel;
         if (state.get() == QmpState.CLOSED || ch == null) {
-            w.fail(refused(state.get(), null));
+            w.fail(QmpStateException.refused(state.get(), null, endReason, lastError));
             return w;
         }
         events.addWaiter(w);
@@ -486,17 +480,6 @@ public final class QmpClient implements QmpMonitor {
     public boolean isOpen() {
         QmpState s = state.get();
         return s != QmpState.CLOSING && s != QmpState.CLOSED && s != QmpState.FAILED && channel != null;
-    }
-
-    /** The typed error for a call this state does not allow. */
-    private QmpStateException refused(QmpState st, String command) {
-        String why = switch (st) {
-            case CLOSING -> "client closed";
-            case CLOSED -> endReason == null ? "not connected" : endReason;
-            case FAILED -> "QMP handshake failed";
-            default -> "not connected";
-        };
-        return new QmpStateException(st, command, why, lastError);
     }
 
     @Override

@@ -20,6 +20,17 @@ public class QmpStateException extends QmpDisconnectedException {
         this.state = state;
     }
 
+    /** The error for a call {@code state} does not allow; {@code endReason} says why a closed connection ended. */
+    static QmpStateException refused(QmpState state, String command, String endReason, Throwable cause) {
+        String why = switch (state) {
+            case CLOSING -> "client closed";
+            case CLOSED -> endReason == null ? "not connected" : endReason;
+            case FAILED -> "QMP handshake failed";
+            default -> "not connected";
+        };
+        return new QmpStateException(state, command, why, cause);
+    }
+
     /** The client's state when the call was refused. */
     public QmpState state() {
         return state;

@@ -14,6 +14,9 @@ import java.util.UUID;
  * <p>The launcher's runtime parts are ordinary members: its pidfile, its QMP sockets (first in {@link #qmp()}),
  * its console (the first of {@link #serials()}, a socket with a log file) and the guest-agent channel in
  * {@link #channels()}; so the rendered argv is the complete one.
+ *
+ * <p>{@link #cloudInit()} (may be null) is rendered as a read-only CD-ROM once the launcher has set its seed path;
+ * the launcher writes the seed at launch.
  */
 public record GuestSpec(
         String name,
@@ -42,7 +45,8 @@ public record GuestSpec(
         List<PciHostDevice> pciDevices,
         List<QmpEndpoint> qmp,
         boolean rng,
-        List<VirtioSerialChannel> channels) {
+        List<VirtioSerialChannel> channels,
+        CloudInitSpec cloudInit) {
 
     public GuestSpec {
         Objects.requireNonNull(name, "name");
@@ -79,6 +83,7 @@ public record GuestSpec(
         b.vnc = vnc; b.serials.addAll(serials); b.kernel = kernel; b.firmware = firmware; b.bootOrder.addAll(bootOrder);
         b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
         b.channels.addAll(channels);
+        b.cloudInit = cloudInit;
         return b;
     }
 
@@ -111,6 +116,7 @@ public record GuestSpec(
         private final List<QmpEndpoint> qmp = new ArrayList<>();
         private boolean rng;
         private final List<VirtioSerialChannel> channels = new ArrayList<>();
+        private CloudInitSpec cloudInit;
 
         private Builder(String name) { this.name = name; }
 
@@ -153,11 +159,13 @@ public record GuestSpec(
         /** A virtio-serial port on a unix socket, e.g. {@link VirtioSerialChannel#guestAgent(Path)}. */
         public Builder channel(VirtioSerialChannel v) { channels.add(v); return this; }
         public Builder clearChannels() { channels.clear(); return this; }
+        /** Cloud-init NoCloud seed, attached read-only as CD-ROM {@value CloudInitSpec#SEED_ID} once its seed path is set. */
+        public Builder cloudInit(CloudInitSpec v) { cloudInit = v; return this; }
 
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
                     startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
-                    usbDevices, pciDevices, qmp, rng, channels);
+                    usbDevices, pciDevices, qmp, rng, channels, cloudInit);
         }
     }
 }

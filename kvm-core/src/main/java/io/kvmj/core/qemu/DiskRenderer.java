@@ -3,6 +3,7 @@ package io.kvmj.core.qemu;
 import io.kvmj.core.model.AioMode;
 import io.kvmj.core.model.CacheMode;
 import io.kvmj.core.model.CdRom;
+import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.model.DetectZeroes;
 import io.kvmj.core.model.DiskBus;
 import io.kvmj.core.model.DiskSource;
@@ -86,7 +87,12 @@ final class DiskRenderer implements ArgRenderer {
             dev.add("physical_block_size", d.physicalBlockSize());
             ctx.arg("-device", dev);
         }
-        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids);
+        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids, true);
+        CloudInitSpec ci = ctx.spec.cloudInit();
+        if (ci != null && ci.seed() != null) {
+            // the launcher writes the seed into the runtime directory at launch, after rendering (and --dry-run)
+            cdrom(ctx, CdRom.of(CloudInitSpec.SEED_ID, ci.seed()), ids, false);
+        }
     }
 
     private static void blockdevs(RenderContext ctx, DiskSpec d, String f) {
@@ -205,13 +211,13 @@ final class DiskRenderer implements ArgRenderer {
         if (v < 512 || v > 32768 || Integer.bitCount(v) != 1) throw new InvalidSpecException(f, v, "must be a power of two 512..32768");
     }
 
-    private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids) {
+    private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids, boolean mustExist) {
         String f = "cdroms[" + c.id() + "]";
         ctx.requireNotMicrovm(f, "ide-cd");
         QemuIds.checkNodeName(f + ".id", formatNode(c.id()));
         if (!ids.add(c.id())) throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");
         Path iso = RenderContext.abs(f + ".iso", c.iso());
-        if (!Files.isRegularFile(iso)) throw new InvalidSpecException(f + ".iso", iso, "ISO image does not exist");
+        if (mustExist && !Files.isRegularFile(iso)) throw new InvalidSpecException(f + ".iso", iso, "ISO image does not exist");
         ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "file").add("node-name", protocolNode(c.id()))
                 .add("filename", iso.toString()).onOff("read-only", true));
         ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "raw").add("node-name", formatNode(c.id()))

@@ -88,6 +88,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--cdrom", description = "ISO image attached as a CD-ROM.")
     Path cdrom;
 
+    @Option(names = "--cloud-init", paramLabel = "KEYS", arity = "0..1", fallbackValue = "", description = {
+        "Cloud-init NoCloud seed (virt-install keys), written at launch into the runtime directory and attached "
+            + "read-only as a CD-ROM labelled cidata: [root-password-generate=on][,root-password-file=FILE]"
+            + "[,disable=on][,ssh-key=FILE|root-ssh-key=FILE][,clouduser-ssh-key=FILE][,user-data=FILE]"
+            + "[,meta-data=FILE][,network-config=FILE][,hostname=NAME][,instance-id=ID]. Bare --cloud-init = "
+            + "root-password-generate=on,disable=on; a generated password is printed once on stderr."})
+    String cloudInit;
+
     @Option(names = "--boot", paramLabel = "ORDER", description = "Boot order, e.g. hd,cdrom,network.")
     String boot;
 
@@ -151,6 +159,10 @@ public final class RunCommand implements Callable<Integer> {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (guest.cloudInit() != null && !guest.cloudInit().ignoredOptions().isEmpty()) {
+            err.println("warning: --cloud-init: " + String.join(", ", guest.cloudInit().ignoredOptions())
+                    + " ignored: user-data=/meta-data= files are used verbatim (as in virt-install)");
+        }
         LaunchOptions lo = LaunchOptions.defaults().withQemuBinary(qemu).withDetached(detach)
                 .withReadyTimeout(Duration.ofSeconds(readyTimeout)).withShutdownTimeout(Duration.ofSeconds(shutdownTimeout));
         Launcher launcher = Launcher.create(lo);
@@ -181,6 +193,7 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             Guest g = launcher.launch(plan); // exactly the argv --dry-run prints
+            printGeneratedPassword(guest, err);
             if (detach) {
                 printLaunched(g, out);
                 g.release();
@@ -190,6 +203,16 @@ public final class RunCommand implements Callable<Integer> {
         } catch (LaunchException e) {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
+        }
+    }
+
+    /** Like virt-install: a generated root password is shown once (here on stderr; never logged). */
+    private static void printGeneratedPassword(GuestSpec guest, PrintWriter err) {
+        var ci = guest.cloudInit();
+        if (ci != null && ci.rootPasswordGenerated() && ci.userData() == null) {
+            err.println("kvmj run: password for first root login is: " + ci.rootPassword()
+                    + " (it must be changed at first login)");
+            err.flush();
         }
     }
 
@@ -339,6 +362,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (cdrom != null) {
             b.cdrom(CdRom.of("cd0", cdrom));
+        }
+        if (cloudInit != null) {
+            b.cloudInit(CloudInitOption.parse(cloudInit));
         }
         if (boot != null) {
             b.bootOrder(GuestOptionParsers.boot(boot));

@@ -37,8 +37,11 @@ import java.util.Map;
 public final class SshAccess {
     /** Runtime-info key: the host port forwarded to guest port 22. */
     public static final String PORT_KEY = "sshPort";
-    /** Runtime-info key: the user ssh logs in as by default. */
-    public static final String USER_KEY = "sshUser";
+    /**
+     * Runtime-info key: the user cloud-init gave the ssh key to ({@code root}, a user name, {@code default} for the
+     * image's default user, or empty), written by the launcher with the cloud-init seed.
+     */
+    public static final String USER_KEY = "cloudInitSshUser";
     /** Runtime-info key: the private key matching the public key given to the guest. */
     public static final String IDENTITY_KEY = "sshIdentity";
     private static final List<String> HOST_KEYS = List.of("ssh_host_ed25519_key.pub", "ssh_host_ecdsa_key.pub",
@@ -76,10 +79,17 @@ public final class SshAccess {
         return Integer.parseInt(p);
     }
 
-    /** The default user: as recorded at launch, else root. */
+    /**
+     * The default user: the one cloud-init gave the key to; root when none was recorded (no cloud-init, as
+     * virt-install's ssh-key= does); null for the image's default user, whose name only the image knows (then ssh's
+     * own default applies unless {@code -l} is given).
+     */
     public String user() {
         String u = info.get(USER_KEY);
-        return u == null || u.isBlank() ? "root" : u;
+        if (u == null || u.isBlank()) {
+            return "root";
+        }
+        return u.equals("default") ? null : u;
     }
 
     /** The default private key, when one was recorded and still exists. */
@@ -118,7 +128,13 @@ public final class SshAccess {
         if (id != null) {
             argv.addAll(List.of("-i", id.toString(), "-o", "IdentitiesOnly=yes"));
         }
-        argv.addAll(List.of("-l", user != null ? user : user(), "127.0.0.1"));
+        String login = user != null ? user : user();
+        if (login != null) {
+            argv.addAll(List.of("-l", login));
+        } else {
+            notes.add("cloud-init gave the key to the image's default user: give its name with -l");
+        }
+        argv.add("127.0.0.1");
         if (!command.isEmpty()) {
             argv.add("--");
             argv.addAll(command);
