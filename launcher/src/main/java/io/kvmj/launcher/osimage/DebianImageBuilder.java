@@ -82,8 +82,8 @@ public final class DebianImageBuilder {
             CachedBase base = ensureBase(spec.release(), spec.packages(), spec.mirror(), cleanup, phases);
             BaseManifest m = base.manifest();
             if (spec.size().bytes() < m.diskBytes()) {
-                throw new IllegalArgumentException("--size " + spec.size().toHuman() + " is smaller than the image needs ("
-                    + ByteSize.ofBytes(m.diskBytes()).toHuman() + ", " + m.diskBytes() / BaseImageBuilder.MIB + "M)");
+                throw new IllegalArgumentException("--size " + spec.size().toHuman() + " is smaller than the image's content needs (at least "
+                    + m.diskBytes() / BaseImageBuilder.MIB + "M)");
             }
             long need = m.usedBytes() + m.usedBytes() / 5 + 64 * BaseImageBuilder.MIB;
             need = spec.format() == ImageFormat.QCOW2 ? 2 * need : need;

@@ -59,7 +59,9 @@ final class GuestConfig {
         return "# kvmj img build: NoCloud seed (cidata ISO) if attached, else the None datasource\n"
             + "datasource_list: [ NoCloud, None ]\n"
             + "# keys injected with --ssh-inject root:... must work\n"
-            + "disable_root: false\n";
+            + "disable_root: false\n"
+            + "# the image has no 'locales' package; C.UTF-8 is built into libc\n"
+            + "locale: C.UTF-8\n";
     }
 
     /** {@code /etc/cloud/ds-identify.cfg}: run cloud-init even when no seed is found (growpart, host keys). */
