@@ -9,14 +9,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code kvmj img}: disk images through qemu-img (create, info, check, resize, convert, snapshot) and
- * copy-on-write overlays. Exit codes: 0 ok, 1 qemu-img or the check failed, 2 bad usage.
+ * copy-on-write overlays, and bootable OS images ({@code img build debian-12}). Exit codes: 0 ok, 1 qemu-img or the check failed, 2 bad usage.
  */
 @Command(name = "img", mixinStandardHelpOptions = true,
     description = "Create and inspect disk images (qemu-img wrapper) and copy-on-write overlays.",
     subcommands = {ImgCreateCommand.class, ImgInfoCommand.class, ImgCheckCommand.class, ImgResizeCommand.class,
-        ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class},
+        ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class, ImgBuildCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:qemu-img failed, image in use, or check found problems", "2:bad usage"})
+    exitCodeList = {"0:success", "1:qemu-img failed, image in use, check found problems, or a build step failed", "2:bad usage"})
 public final class ImgCommand implements Runnable {
     @Spec
     CommandSpec spec;
