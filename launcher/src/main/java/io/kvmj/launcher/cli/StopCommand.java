@@ -15,12 +15,15 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kvmj stop NAME}: graceful (or forced) shutdown of a running guest. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = {"Stop a running guest: ACPI power-down (up to --timeout), then QMP quit, SIGTERM and SIGKILL "
-            + "(5 s each). --force skips the power-down, as does a machine without ACPI (-machine none, acpi=off). "
+        description = {"Stop a running guest: ACPI power-down (up to --timeout), then the guest agent's "
+            + "guest-shutdown when the agent answers (up to --timeout again), then QMP quit, SIGTERM and SIGKILL "
+            + "(5 s each). --force skips the power-down and the agent; a machine without ACPI (-machine none, "
+            + "acpi=off) skips the power-down. "
             + "The runtime directory is removed."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped gracefully (powered off or quit)", "1:no such guest, or it had to be "
-            + "terminated/killed", "2:bad usage"})
+        exitCodeList = {"0:the guest powered itself off (ACPI button or guest agent), or --force stopped it",
+            "1:no such guest, or it had to be stopped hard (quit, SIGTERM, SIGKILL: the guest's unwritten page cache "
+            + "is lost)", "2:bad usage"})
 public final class StopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,7 +31,7 @@ public final class StopCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "Guest name.")
     String name;
 
-    @Option(names = "--force", description = "Skip the ACPI power-down: quit, then SIGTERM, then SIGKILL.")
+    @Option(names = "--force", description = "Skip the ACPI power-down and the agent: quit, then SIGTERM, then SIGKILL.")
     boolean force;
 
     @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
@@ -51,10 +54,14 @@ public final class StopCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.pretty(GuestJson.of(name, r)));
         } else {
-            out.printf("guest %s stopped: %s%s (%d ms)%n", name, r.how().name().toLowerCase(Locale.ROOT),
-                    r.shutdownReason() == null ? "" : ", reason " + r.shutdownReason(), r.took().toMillis());
+            out.printf("guest %s stopped: %s%s%s (%d ms)%n", name, r.how().name().toLowerCase(Locale.ROOT),
+                    r.steps().contains(io.kvmj.launcher.ShutdownStep.AGENT_SHUTDOWN) && r.graceful()
+                            ? " through the guest agent" : "",
+                    r.hard() ? " (a hard stop: the guest did not power itself off)"
+                            : r.shutdownReason() == null ? "" : ", reason " + r.shutdownReason(), r.took().toMillis());
         }
         out.flush();
-        return r.graceful() ? ExitCodes.OK : ExitCodes.FAILED;
+        return r.graceful() || (force && r.how() != io.kvmj.launcher.HowEnded.STILL_RUNNING) ? ExitCodes.OK
+                : ExitCodes.FAILED;
     }
 }

@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * non-interactive shell ignores SIGINT, a JVM started that way keeps ignoring it, and the ITs that send SIGINT
  * test the CLI's handling, not the build's.
  */
-final class CliProcess {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class CliProcess {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a finished process printed and returned. */
-    record Result(int exit, String out, String err) {
-        JsonNode json() throws IOException {
+    public record Result(int exit, String out, String err) {
+        public JsonNode json() throws IOException {
             return JSON.readTree(out);
         }
 
@@ -44,7 +44,7 @@ final class CliProcess {
     }
 
     /** The CLI with {@code KVMJ_RUNTIME_DIR=runtime}; aborts (fails under CI) when QEMU or the fat jar is missing. */
-    static CliProcess require(Path runtime) {
+    public static CliProcess require(Path runtime) {
         Requirements.qemu();
         Path jar = Path.of(System.getProperty("basedir", "."), "target", "kvmj.jar");
         if (!Files.isRegularFile(jar)) {
@@ -63,7 +63,7 @@ final class CliProcess {
     }
 
     /** The process builder for {@code kvmj ARGS}. */
-    ProcessBuilder builder(String... args) {
+    public ProcessBuilder builder(String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         cmd.addAll(List.of(args));
@@ -73,22 +73,22 @@ final class CliProcess {
     }
 
     /** Starts {@code kvmj ARGS} (the process id is the JVM's: {@code env} execs it). */
-    Process start(String... args) throws IOException {
+    public Process start(String... args) throws IOException {
         return builder(args).start();
     }
 
     /** Runs {@code kvmj ARGS} to the end (at most {@code timeoutSeconds}). */
-    Result run(int timeoutSeconds, String... args) throws Exception {
+    public Result run(int timeoutSeconds, String... args) throws Exception {
         return finish(start(args), timeoutSeconds, "kvmj " + String.join(" ", args));
     }
 
     /** Runs any command to the end (at most {@code timeoutSeconds}). */
-    static Result sh(int timeoutSeconds, String... argv) throws Exception {
+    public static Result sh(int timeoutSeconds, String... argv) throws Exception {
         return finish(new ProcessBuilder(argv).start(), timeoutSeconds, String.join(" ", argv));
     }
 
     /** Collects the output of a started process until it exits (at most {@code timeoutSeconds}). */
-    static Result finish(Process p, int timeoutSeconds, String what) throws Exception {
+    public static Result finish(Process p, int timeoutSeconds, String what) throws Exception {
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
