@@ -288,7 +288,8 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             err.flush();
-            return r.graceful() ? ExitCodes.OK : ExitCodes.FAILED;
+            return r.graceful() || r.how() == io.kvmj.launcher.HowEnded.QUIT || r.how() == io.kvmj.launcher.HowEnded.EXITED
+                    ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {
             g.close();
         }

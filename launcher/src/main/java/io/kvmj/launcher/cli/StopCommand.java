@@ -21,9 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
             + "acpi=off) skips the power-down. "
             + "The runtime directory is removed."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the guest powered itself off (ACPI button or guest agent), or --force stopped it",
-            "1:no such guest, or it had to be stopped hard (quit, SIGTERM, SIGKILL: the guest's unwritten page cache "
-            + "is lost)", "2:bad usage"})
+        exitCodeList = {"0:stopped: the guest powered itself off (ACPI button or guest agent; JSON graceful:true), "
+            + "or QEMU ended by quit (a hard stop for the guest, its unwritten page cache is lost; graceful:false)",
+            "1:no such guest, or QEMU had to be terminated/killed", "2:bad usage"})
 public final class StopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,7 +61,7 @@ public final class StopCommand implements Callable<Integer> {
                             : r.shutdownReason() == null ? "" : ", reason " + r.shutdownReason(), r.took().toMillis());
         }
         out.flush();
-        return r.graceful() || (force && r.how() != io.kvmj.launcher.HowEnded.STILL_RUNNING) ? ExitCodes.OK
-                : ExitCodes.FAILED;
+        return r.graceful() || r.how() == io.kvmj.launcher.HowEnded.QUIT || r.how() == io.kvmj.launcher.HowEnded.EXITED
+                ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }
