@@ -36,6 +36,7 @@ public final class LaunchSuite implements Suite {
     public List<Figure> run(BenchContext ctx) throws Exception {
         List<Figure> out = new ArrayList<>(machineNone(ctx));
         out.addAll(demoBoot(ctx));
+        out.addAll(DebianBoot.run(ctx));
         return out;
     }
 
