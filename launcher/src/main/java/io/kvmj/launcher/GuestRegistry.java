@@ -2,8 +2,6 @@ package io.kvmj.launcher;
 
 import io.kvmj.launcher.process.Pids;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.qmp.QmpClient;
-import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,18 +52,25 @@ public final class GuestRegistry {
     }
 
     /**
-     * Connects to a guest's server-mode QMP socket (bounded). The caller closes the monitor. QEMU serves one QMP
-     * client per socket at a time: while another process holds it, this times out with a clear error.
+     * Connects to one of a guest's server-mode QMP sockets (bounded): {@code qmp.sock}, else {@code events.sock}
+     * when another client holds the first (see {@link ClaimedQmp}). The caller closes the monitor.
+     *
+     * @throws ClaimedQmp.QmpBusyException when both are held by other clients
      */
     public static QmpMonitor connect(GuestInfo guest, Duration timeout) {
-        return QmpClient.open(guest.qmpSocket(), QmpClientOptions.builder().name("qmp-" + guest.name())
-                .connectTimeout(timeout).handshakeTimeout(timeout).build());
+        return ClaimedQmp.open(List.of(guest.qmpSocket(), guest.eventsSocket()), "qmp-" + guest.name(), timeout);
+    }
+
+    /** Connects to the guest's events socket only (the long-lived stream of {@code kvmj events}). */
+    public static QmpMonitor connectEvents(GuestInfo guest, Duration timeout) {
+        return ClaimedQmp.open(List.of(guest.eventsSocket()), "events-" + guest.name(), timeout);
     }
 
     /**
      * Stops a guest launched by any process: ACPI power-down bounded by {@code timeout} (skipped with
      * {@code force}), then {@code quit}, SIGTERM, SIGKILL, 5 s each; then removes its runtime directory. The exit
-     * code is unknown (QEMU is not our child).
+     * code is unknown (QEMU is not our child). Without {@code force}, a guest whose QMP sockets are all held by
+     * other clients is not signalled (it could have powered off): {@link GuestException} says so.
      */
     public static ShutdownResult stop(String name, Duration timeout, boolean force) {
         GuestInfo g = require(name);
@@ -77,7 +82,11 @@ public final class GuestRegistry {
                 qmp = connect(g, Duration.ofSeconds(5));
                 qmp.subscribe("SHUTDOWN", e -> reason.set(e.dataText("reason") == null ? "unknown" : e.dataText("reason")));
             } catch (RuntimeException e) {
-                qmp = null; // QMP busy or broken: signals only
+                if (!force) {
+                    throw new GuestException("cannot ask guest '" + name + "' to power off: " + e.getMessage()
+                            + "; close the other client, or use --force to terminate it without asking", e);
+                }
+                qmp = null; // QMP busy or broken, and forced: signals only
             }
             ShutdownSequence.Target target = new HandleTarget(h);
             return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force);

@@ -53,7 +53,7 @@ final class DiskSupport {
         GuestInfo guest = null;
         try {
             guest = GuestRegistry.require(name);
-            try (QmpMonitor qmp = QmpCliCommand.open(guest.qmpSocket(), timeout, "disk-cli")) {
+            try (QmpMonitor qmp = GuestRegistry.connect(guest, timeout)) {
                 int code = op.run(qmp, guest);
                 spec.commandLine().getOut().flush();
                 return code;

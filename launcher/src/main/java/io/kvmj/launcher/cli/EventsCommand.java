@@ -2,6 +2,7 @@ package io.kvmj.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.launcher.GuestException;
+import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpMonitor;
@@ -60,7 +61,9 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
         }
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
-        try (QmpMonitor qmp = QmpCliCommand.open(t.socket, Duration.ofSeconds(10), "qmp-events")) {
+        Duration connectTimeout = Duration.ofSeconds(10);
+        try (QmpMonitor qmp = t.guest == null ? QmpCliCommand.open(t.socket, connectTimeout, "qmp-events")
+                : GuestRegistry.connectEvents(t.guest, connectTimeout)) {
             qmp.subscribe(e -> {
                 synchronized (out) {
                     out.println(Json.line(toJson(e)));
