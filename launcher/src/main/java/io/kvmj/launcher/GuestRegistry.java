@@ -1,6 +1,5 @@
 package io.kvmj.launcher;
 
-import io.kvmj.launcher.process.Pids;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
@@ -74,7 +73,9 @@ public final class GuestRegistry {
      */
     public static ShutdownResult stop(String name, Duration timeout, boolean force) {
         GuestInfo g = require(name);
-        ProcessHandle h = ProcessHandle.of(g.pid()).orElse(null);
+        RuntimeDir dir = RuntimeDir.locate(name);
+        // the handle captures the process's start time: the JDK signals it only while the pid has that start time
+        ProcessHandle h = dir.isQemuOf(g.pid()) ? ProcessHandle.of(g.pid()).orElse(null) : null;
         AtomicReference<String> reason = new AtomicReference<>();
         QmpMonitor qmp = null;
         try {
@@ -88,7 +89,7 @@ public final class GuestRegistry {
                 }
                 qmp = null; // QMP busy or broken, and forced: signals only
             }
-            ShutdownSequence.Target target = new HandleTarget(h);
+            ShutdownSequence.Target target = new PidTarget(dir, h);
             return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force);
         } finally {
             if (qmp != null) {
@@ -110,25 +111,26 @@ public final class GuestRegistry {
         Map<String, String> p = d.readInfo();
         long pid = d.qemuPid().orElse(-1L);
         boolean console = Boolean.parseBoolean(p.getOrDefault("console", "true"));
-        return new GuestInfo(d.name(), pid, Pids.alive(pid),
+        return new GuestInfo(d.name(), pid, d.isQemuOf(pid),
                 Boolean.parseBoolean(p.getOrDefault("detached", "false")), p.getOrDefault("accelerator", "unknown"),
                 p.getOrDefault("acceleratorReason", ""), p.getOrDefault("created", ""), d.path(), d.qmpSocket(),
                 d.eventsSocket(), console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
     }
 
-    private record HandleTarget(ProcessHandle h) implements ShutdownSequence.Target {
+    /**
+     * A QEMU that is not our child, known by a handle taken after its identity was checked. Its identity ({@link RuntimeDir#isQemuOf}) is checked before
+     * every signal: a pid reused by another process (another guest's QEMU included) is never signalled.
+     */
+    private record PidTarget(RuntimeDir dir, ProcessHandle h) implements ShutdownSequence.Target {
         @Override
         public boolean isAlive() {
-            return h != null && Pids.alive(h.pid());
+            return h != null && h.isAlive() && dir.isQemuOf(h.pid());
         }
 
         @Override
         public boolean awaitExit(Duration timeout) {
-            if (h == null) {
-                return true;
-            }
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (Pids.alive(h.pid())) {
+            while (isAlive()) {
                 if (System.nanoTime() >= deadline) {
                     return false;
                 }
@@ -136,7 +138,7 @@ public final class GuestRegistry {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return !Pids.alive(h.pid());
+                    return !isAlive();
                 }
             }
             return true;
@@ -144,14 +146,14 @@ public final class GuestRegistry {
 
         @Override
         public void sigterm() {
-            if (h != null) {
+            if (isAlive()) {
                 h.destroy();
             }
         }
 
         @Override
         public void sigkill() {
-            if (h != null) {
+            if (isAlive()) {
                 h.destroyForcibly();
             }
         }
