@@ -39,6 +39,11 @@ final class ShutdownSequence {
 
         /** Exit status when known, else null. */
         Integer exitCode();
+
+        /** True once the caller asked to skip the rest of the ACPI wait (a second Ctrl-C): checked while waiting. */
+        default boolean hurried() {
+            return false;
+        }
     }
 
     private ShutdownSequence() {}
@@ -67,6 +72,10 @@ final class ShutdownSequence {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 long shutdownSeenAt = 0;
                 while (System.nanoTime() < deadline) {
+                    if (target.hurried()) {
+                        LOG.debug("{}: asked to hurry, not waiting for the power-down any longer", name);
+                        break;
+                    }
                     if (target.awaitExit(Duration.ofMillis(50))) {
                         return result(HowEnded.POWERED_OFF, target, shutdownReason, t0, steps);
                     }
