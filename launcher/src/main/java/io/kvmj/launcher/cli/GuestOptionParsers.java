@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@link IllegalArgumentException} naming the option and the bad part.
  */
 public final class GuestOptionParsers {
-    static final Set<String> DISK_KEYS = Set.of("path", "format", "cache", "aio", "bus", "readonly", "serial");
+    static final Set<String> DISK_KEYS = Set.of("path", "format", "cache", "aio", "bus", "readonly", "serial",
+            "disposable");
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
@@ -43,7 +44,8 @@ public final class GuestOptionParsers {
 
     /**
      * {@code --disk FILE} or {@code --disk path=FILE[,format=raw|qcow2][,cache=...][,aio=...][,bus=...]
-     * [,readonly=on][,serial=S]}. A missing file is an error here. Without {@code format} a qcow2 header is
+     * [,readonly=on][,serial=S][,disposable=on]}. A missing file is an error here. {@code cache=unsafe} needs
+     * {@code disposable=on} (a scratch disk whose contents may be lost). Without {@code format} a qcow2 header is
      * detected, else raw.
      */
     public static DiskSpec disk(String text, int index) {
@@ -66,6 +68,12 @@ public final class GuestOptionParsers {
             default -> DiskBus.VIRTIO_BLK;
         }));
         b.readOnly(o.flag("readonly", false));
+        boolean disposable = o.flag("disposable", false);
+        if (o.get("cache").filter("unsafe"::equals).isPresent() && !disposable) {
+            throw new IllegalArgumentException("--disk: cache=unsafe ignores guest flushes and loses data on a host "
+                    + "crash; add disposable=on if " + path + " is scratch");
+        }
+        b.disposable(disposable);
         o.get("serial").ifPresent(b::serial);
         return b.build();
     }
@@ -89,7 +97,7 @@ public final class GuestOptionParsers {
      * {@code --network tap,ifname=TAP}, {@code --network bridge=BR} or {@code --network none} (returns null).
      */
     public static NicSpec network(String text, int index) {
-        OptionString o = OptionString.parse("--network", text, "type", NET_KEYS);
+        OptionString o = OptionString.parse("--network", text, "type", NET_KEYS, Set.of("hostfwd"));
         String type = o.get("type").orElse(o.get("bridge").isPresent() ? "bridge" : "user");
         if (o.get("bridge").isPresent() && !type.equals("bridge")) {
             type = "bridge";
@@ -101,7 +109,7 @@ public final class GuestOptionParsers {
                 return null;
             case "user": {
                 List<PortForward> fwd = new ArrayList<>();
-                o.get("hostfwd").ifPresent(h -> {
+                for (String h : o.all("hostfwd")) {
                     for (String f : h.split(";")) {
                         Matcher m = HOSTFWD.matcher(f);
                         if (!m.matches()) {
@@ -112,7 +120,18 @@ public final class GuestOptionParsers {
                                 : PortForward.Protocol.UDP, m.group(2).isEmpty() ? "127.0.0.1" : m.group(2),
                                 Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
                     }
-                });
+                }
+                for (int i = 0; i < fwd.size(); i++) {
+                    for (int j = 0; j < i; j++) {
+                        PortForward a = fwd.get(i);
+                        PortForward b = fwd.get(j);
+                        if (a.protocol() == b.protocol() && a.hostPort() == b.hostPort()
+                                && a.hostAddress().equals(b.hostAddress())) {
+                            throw new IllegalArgumentException("--network: host port " + a.hostAddress() + ":"
+                                    + a.hostPort() + " is forwarded twice");
+                        }
+                    }
+                }
                 base = NicSpec.user(id);
                 return new NicSpec(id, base.kind(), base.model(), o.get("mac").orElse(null), fwd,
                         o.flag("restrict", false), null, false, null);

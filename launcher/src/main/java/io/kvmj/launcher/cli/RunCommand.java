@@ -57,17 +57,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2]"
-            + "[,cache=none|writeback|writethrough|directsync|unsafe][,aio=threads|native|io_uring]"
-            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; a comma in a value is written ',,'. Repeatable."})
+    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE [,format=raw|qcow2] "
+            + "[,cache=none|writeback|writethrough|directsync|unsafe] [,aio=threads|native|io_uring] "
+            + "[,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on] (no spaces; cache=unsafe "
+            + "needs disposable=on: a scratch disk whose data may be lost); a comma in a value is written ',,'. "
+            + "Repeatable."})
     List<String> disks = new ArrayList<>();
 
     @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
             + "passthrough|none][,readonly=on]: a virtio-9p share. Repeatable.")
     List<String> shares = new ArrayList<>();
 
-    @Option(names = "--network", paramLabel = "SPEC", description = "user[,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]"
-            + "[,restrict=on][,mac=M] | tap,ifname=TAP | bridge=BR | none (default: none). Repeatable.")
+    @Option(names = "--network", paramLabel = "SPEC", description = "user [,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]... "
+            + "[,restrict=on] [,mac=M] | tap,ifname=TAP | bridge=BR | none (default: none); hostfwd may be "
+            + "repeated. Repeatable.")
     List<String> networks = new ArrayList<>();
 
     @Option(names = "--graphics", paramLabel = "SPEC", description = "none (default) or vnc[,listen=ADDR][,port=PORT|display=N].")

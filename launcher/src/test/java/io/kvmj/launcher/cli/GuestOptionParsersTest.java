@@ -80,4 +80,31 @@ class GuestOptionParsersTest {
         assertArrayEquals(new BootDevice[] {BootDevice.CDROM, BootDevice.DISK}, GuestOptionParsers.boot("cdrom,hd"));
         assertThrows(IllegalArgumentException.class, () -> GuestOptionParsers.boot("floppy"));
     }
+
+    @Test
+    void unsafeCacheNeedsDisposableOn() throws Exception {
+        Path img = Files.write(tmp.resolve("scratch.img"), new byte[512]);
+        DiskSpec d = GuestOptionParsers.disk(img + ",cache=unsafe,disposable=on", 0);
+        assertEquals(CacheMode.UNSAFE, d.cache());
+        assertTrue(d.disposable());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestOptionParsers.disk(img + ",cache=unsafe", 0));
+        assertTrue(e.getMessage().startsWith("--disk: cache=unsafe") && e.getMessage().contains("disposable=on"),
+                e.getMessage());
+        // and QEMU's argv renders it (the model accepts a disposable unsafe disk)
+        String argv = String.join(" ", io.kvmj.core.qemu.QemuCommandLine.renderDefault(
+                io.kvmj.core.model.GuestSpec.builder("g").disk(d).build()).argv());
+        assertTrue(argv.contains("no-flush"), argv);
+    }
+
+    @Test
+    void severalHostForwards() {
+        NicSpec n = GuestOptionParsers.network("user,hostfwd=tcp::2222-:22,hostfwd=tcp:127.0.0.1:8080-:80", 0);
+        assertEquals(2, n.forwards().size());
+        assertEquals(2222, n.forwards().get(0).hostPort());
+        assertEquals(8080, n.forwards().get(1).hostPort());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestOptionParsers.network("user,hostfwd=tcp::2222-:22,hostfwd=tcp::2222-:23", 0));
+        assertTrue(e.getMessage().contains("forwarded twice"), e.getMessage());
+    }
 }
