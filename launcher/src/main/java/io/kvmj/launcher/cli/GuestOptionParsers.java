@@ -35,7 +35,7 @@ public final class GuestOptionParsers {
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
-    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display");
+    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display", "password-file");
     private static final Pattern HOSTFWD = Pattern.compile("(tcp|udp):([^:]*):(\\d+)-:(\\d+)");
     private static final Pattern USB = Pattern.compile("(?:usb:)?(?:0x)?([0-9a-fA-F]{4}):(?:0x)?([0-9a-fA-F]{4})");
     private static final Pattern PCI = Pattern.compile("(?:pci:)?((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7])");
@@ -150,7 +150,12 @@ public final class GuestOptionParsers {
                 base.ifname(), base.vhost(), base.bridge());
     }
 
-    /** {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]}. */
+    /**
+     * {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]
+     * [,password-file=FILE]}. Without a port or display the first free display from 0 on is taken (libvirt's
+     * autoport, see {@link VncAutoport}). A listener off loopback needs {@code password-file} (QEMU reads the
+     * password from the file; it never appears on the command line).
+     */
     public static VncSpec graphics(String text) {
         OptionString o = OptionString.parse("--graphics", text, "type", GRAPHICS_KEYS);
         String type = o.get("type").orElse("vnc");
@@ -160,7 +165,16 @@ public final class GuestOptionParsers {
         if (!type.equals("vnc")) {
             throw new IllegalArgumentException("--graphics: only vnc or none are supported, not '" + type + "'");
         }
-        int display = 0;
+        String listen = o.get("listen").orElse("127.0.0.1");
+        Path password = o.get("password-file").map(Path::of).orElse(null);
+        if (password != null && !Files.isRegularFile(password)) {
+            throw new IllegalArgumentException("--graphics: password-file=" + password + ": no such file");
+        }
+        if (password == null && !VncAutoport.loopback(listen)) {
+            throw new IllegalArgumentException("--graphics: VNC on listen=" + listen + " is reachable from other "
+                    + "machines: give password-file=FILE");
+        }
+        int display;
         if (o.get("display").isPresent()) {
             display = parseInt("--graphics", "display", o.require("display"));
         } else if (o.get("port").isPresent()) {
@@ -170,8 +184,10 @@ public final class GuestOptionParsers {
                         + "= port - 5900)");
             }
             display = port - 5900;
+        } else {
+            display = VncAutoport.freeDisplay(listen);
         }
-        return new VncSpec(o.get("listen").orElse("127.0.0.1"), display, null);
+        return new VncSpec(listen, display, password);
     }
 
     /** {@code usb:VID:PID} (hex) or {@code pci:BDF} ({@code [DDDD:]BB:DD.F}); returns the model object. */

@@ -12,6 +12,7 @@ import io.kvmj.core.model.NumaNode;
 import io.kvmj.core.model.PciHostDevice;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.launcher.Guest;
+import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.LaunchException;
 import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.LaunchPlan;
@@ -201,14 +202,17 @@ public final class RunCommand implements Callable<Integer> {
                     .put("accelerator", g.accelerator().accelerator()).put("acceleratorReason", g.accelerator().reason())
                     .put("runtimeDir", g.runtimeDir().path().toString())
                     .put("qmpSocket", g.runtimeDir().qmpSocket().toString())
+                    .put("eventsSocket", g.runtimeDir().eventsSocket().toString())
                     .put("consoleSocket", g.runtimeDir().consoleSocket().toString())
                     .put("consoleLog", g.runtimeDir().consoleLog().toString())
                     .put("detached", detach);
+            o.put("vnc", GuestInfo.vncOf(g.commandLine()).orElse(null));
             out.println(Json.pretty(o));
         } else {
             out.printf("guest %s started: pid %d, accelerator %s (%s)%n", g.name(), g.pid(),
                     g.accelerator().accelerator(), g.accelerator().reason());
             out.printf("runtime directory %s%n", g.runtimeDir().path());
+            GuestInfo.vncOf(g.commandLine()).ifPresent(v -> out.printf("VNC on %s%n", v));
         }
         out.flush();
     }
