@@ -6,7 +6,6 @@ import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.ImageInfo;
 import io.kvmj.core.image.Preallocation;
 import io.kvmj.core.image.QemuImg;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,9 +55,6 @@ public final class ImgCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return ImgSupport.run(spec, () -> {
-            if (Files.exists(file)) {
-                throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
-            }
             CreateOptions.Builder b = CreateOptions.builder(format).size(size).preallocation(preallocation)
                 .clusterSize(clusterSize).compat(compat);
             if (lazyRefcounts) {
@@ -66,12 +62,15 @@ public final class ImgCreateCommand implements Callable<Integer> {
             }
             CreateOptions opts = b.build();
             QemuImg img = parent.qemuImg();
-            if (preallocation == Preallocation.FULL) {
-                ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "preallocating");
-                img.create(file, opts, p);
-                p.finish();
-            } else {
-                img.create(file, opts);
+            try (AtomicOutput out = AtomicOutput.begin(spec, file)) {
+                if (preallocation == Preallocation.FULL) {
+                    ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "preallocating");
+                    img.create(out.temp(), opts, p);
+                    p.finish();
+                } else {
+                    img.create(out.temp(), opts);
+                }
+                out.publish();
             }
             ImageInfo info = img.info(file);
             if (json) {

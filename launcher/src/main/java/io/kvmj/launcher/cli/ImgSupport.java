@@ -56,7 +56,9 @@ final class ImgSupport {
             spec.commandLine().getOut().flush();
             return code;
         } catch (QemuImgException | ImageHeaderException | UncheckedIOException e) {
-            err.println(name + ": " + e.getMessage());
+            if (!AtomicOutput.interrupted()) { // else the interrupt hook reports, in one line
+                err.println(name + ": " + e.getMessage());
+            }
             return 1;
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
