@@ -53,16 +53,20 @@ public final class ClaimedQmp {
                 busy.add(e.getMessage());
                 continue;
             } catch (IOException e) {
-                failure = new QmpConnectException("cannot claim " + socket + ": " + e.getMessage(), e);
-                continue;
+                claim = null; // no lock file possible next to a foreign socket (read-only directory): connect as is
             }
             try {
                 QmpMonitor qmp = QmpClient.open(socket, QmpClientOptions.builder().name(name).connectTimeout(timeout)
                         .handshakeTimeout(timeout).commandTimeout(timeout).build());
-                qmp.closeFuture().whenComplete((v, x) -> claim.close());
+                if (claim != null) {
+                    SocketClaim held = claim;
+                    qmp.closeFuture().whenComplete((v, x) -> held.close());
+                }
                 return qmp;
             } catch (QmpException e) {
-                claim.close();
+                if (claim != null) {
+                    claim.close();
+                }
                 if (e instanceof QmpGreetingException) {
                     busy.add(socket.getFileName() + " did not greet within " + timeout.toMillis()
                             + " ms (another client, not kvmj, holds it?)");

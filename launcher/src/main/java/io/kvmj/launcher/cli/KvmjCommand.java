@@ -32,12 +32,15 @@ import picocli.CommandLine.Command;
         "0:success",
         "1:the operation ran and failed (check failed, guest check failed, QMP error)",
         "2:bad usage or internal error"})
-public final class KvmjCommand implements Runnable {
+public final class KvmjCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: the usage on stderr, exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": missing a subcommand");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.core.model.MachineType;
 import io.kvmj.core.model.MemoryBackend;
 import io.kvmj.core.model.MemorySpec;
@@ -49,7 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "Guest name, unique per user (letters, digits, . _ -).")
     String name;
 
-    @Option(names = "--memory", defaultValue = "512", paramLabel = "MiB", description = "Memory in MiB (default ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", defaultValue = "512", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+            description = "Memory: MiB, or with a unit as qemu -m takes it (512M, 2G; default ${DEFAULT-VALUE} MiB).")
     long memory;
 
     @Option(names = "--vcpus", defaultValue = "1", description = "Number of vCPUs (default ${DEFAULT-VALUE}).")
@@ -148,6 +150,9 @@ public final class RunCommand implements Callable<Integer> {
         GuestSpec guest;
         try {
             guest = toSpec();
+        } catch (InvalidSpecException e) {
+            err.println("kvmj run: " + SpecFlags.describe(e));
+            return ExitCodes.USAGE;
         } catch (IllegalArgumentException e) {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -180,6 +185,10 @@ public final class RunCommand implements Callable<Integer> {
             }
             return foreground(g, out, err);
         } catch (LaunchException e) {
+            if (e.getCause() instanceof InvalidSpecException ise) { // found while planning: the user's input
+                err.println("kvmj run: " + SpecFlags.describe(ise));
+                return ExitCodes.USAGE;
+            }
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
         }
