@@ -72,6 +72,12 @@ public final class GuestRegistry {
      * other clients is not signalled (it could have powered off): {@link GuestException} says so.
      */
     public static ShutdownResult stop(String name, Duration timeout, boolean force) {
+        return stop(name, timeout, force, note -> { });
+    }
+
+    /** As {@link #stop(String, Duration, boolean)}; {@code notes} hears what it waits for (for a CLI to say). */
+    public static ShutdownResult stop(String name, Duration timeout, boolean force,
+                                      java.util.function.Consumer<String> notes) {
         GuestInfo g = require(name);
         RuntimeDir dir = RuntimeDir.locate(name);
         // the handle captures the process's start time: the JDK signals it only while the pid has that start time
@@ -90,7 +96,7 @@ public final class GuestRegistry {
                 qmp = null; // QMP busy or broken, and forced: signals only
             }
             ShutdownSequence.Target target = new PidTarget(dir, h);
-            return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force);
+            return ShutdownSequence.run(name, qmp, target, reason::get, timeout, force, notes);
         } finally {
             if (qmp != null) {
                 qmp.close();

@@ -58,6 +58,12 @@ final class ShutdownSequence {
      */
     static ShutdownResult run(String name, QmpMonitor qmp, Target target, Supplier<String> shutdownReason,
                               Duration timeout, boolean force) {
+        return run(name, qmp, target, shutdownReason, timeout, force, note -> { });
+    }
+
+    /** As above; {@code notes} hears what the ladder is about to wait for (to tell a user why nothing happens). */
+    static ShutdownResult run(String name, QmpMonitor qmp, Target target, Supplier<String> shutdownReason,
+                              Duration timeout, boolean force, java.util.function.Consumer<String> notes) {
         long t0 = System.nanoTime();
         List<ShutdownStep> steps = new ArrayList<>();
         if (!target.isAlive()) {
@@ -69,6 +75,10 @@ final class ShutdownSequence {
                 steps.add(ShutdownStep.SYSTEM_POWERDOWN);
                 qmp.call("system_powerdown", null, STEP);
                 LOG.debug("{}: system_powerdown sent, waiting up to {} ms", name, timeout.toMillis());
+                if (timeout.toMillis() > 0) {
+                    notes.accept("ACPI power-down sent; waiting up to " + timeout.toSeconds() + " s for the guest OS "
+                            + "to power off (a guest without an OS or ACPI support never does)");
+                }
                 long deadline = System.nanoTime() + timeout.toNanos();
                 long shutdownSeenAt = 0;
                 while (System.nanoTime() < deadline) {

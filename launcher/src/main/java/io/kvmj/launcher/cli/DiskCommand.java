@@ -26,6 +26,7 @@ public final class DiskCommand implements java.util.concurrent.Callable<Integer>
     CommandSpec spec;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "30", paramLabel = "SECONDS",
+        converter = Counts.Positive.class,
         description = "Bound on connecting to the guest and on each QMP command (default ${DEFAULT-VALUE}).")
     long timeout;
 

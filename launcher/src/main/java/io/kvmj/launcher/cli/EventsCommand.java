@@ -35,10 +35,10 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--socket", paramLabel = "PATH", description = "Connect to this QMP socket instead of a named guest.")
     Path socket;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N events.")
+    @Option(names = "--count", paramLabel = "N", converter = Counts.PositiveInt.class, description = "Exit after N events.")
     Integer count;
 
-    @Option(names = "--timeout", defaultValue = "0", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "0", paramLabel = "SECONDS", converter = Counts.NonNegative.class,
             description = "Exit after this many seconds (0 = no limit, the default).")
     long timeout;
 
@@ -76,9 +76,6 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
             qmp.closeFuture().whenComplete((v, x) -> done.countDown());
             err.println("kvmj: streaming QMP events of " + t.label);
             err.flush();
-            if (count != null && count <= 0) {
-                return ExitCodes.OK;
-            }
             if (timeout > 0) {
                 done.await(timeout, TimeUnit.SECONDS);
             } else {

@@ -209,12 +209,16 @@ public final class GuestOptionParsers {
 
     /** {@code --boot hd,cdrom,network} (virt-install names; also c, d, n). */
     public static BootDevice[] boot(String text) {
-        return Arrays.stream(text.split(",")).map(s -> switch (s.strip().toLowerCase(Locale.ROOT)) {
+        BootDevice[] order = Arrays.stream(text.split(",", -1)).map(s -> switch (s.strip().toLowerCase(Locale.ROOT)) {
             case "hd", "disk", "c" -> BootDevice.DISK;
             case "cdrom", "d" -> BootDevice.CDROM;
             case "network", "net", "n" -> BootDevice.NETWORK;
             default -> throw new IllegalArgumentException("--boot: unknown device '" + s + "' (hd, cdrom, network)");
         }).toArray(BootDevice[]::new);
+        if (Arrays.stream(order).distinct().count() != order.length) {
+            throw new IllegalArgumentException("--boot " + text + ": a device is named twice");
+        }
+        return order;
     }
 
     private static int parseInt(String option, String key, String v) {

@@ -34,7 +34,7 @@ public final class QmpCliCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "Connect to this QMP socket instead of a named guest.")
     Path socket;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.Positive.class,
             description = "Bound on connecting and on the reply (default ${DEFAULT-VALUE}).")
     long timeout;
 

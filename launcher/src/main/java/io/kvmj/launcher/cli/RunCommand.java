@@ -131,11 +131,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--qemu-arg", paramLabel = "ARG", description = "Extra raw QEMU argument appended as is. Repeatable.")
     List<String> qemuArgs = new ArrayList<>();
 
-    @Option(names = "--ready-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Bound on start-up "
+    @Option(names = "--ready-timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.Positive.class, description = "Bound on start-up "
             + "until QMP is ready (default ${DEFAULT-VALUE}).")
     long readyTimeout;
 
-    @Option(names = "--shutdown-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "ACPI power-down "
+    @Option(names = "--shutdown-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            converter = Counts.NonNegative.class, description = "ACPI power-down "
             + "bound on Ctrl-C (default ${DEFAULT-VALUE}); quit, SIGTERM and SIGKILL follow, 5 s each.")
     long shutdownTimeout;
 

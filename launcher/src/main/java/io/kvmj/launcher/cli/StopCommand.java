@@ -31,7 +31,7 @@ public final class StopCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Skip the ACPI power-down: quit, then SIGTERM, then SIGKILL.")
     boolean force;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.NonNegative.class,
             description = "Bound on the ACPI power-down (default ${DEFAULT-VALUE}).")
     long timeout;
 
@@ -43,7 +43,11 @@ public final class StopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ShutdownResult r;
         try {
-            r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force);
+            PrintWriter err = spec.commandLine().getErr();
+            r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force, note -> {
+                err.println("kvmj stop: " + name + ": " + note + "; --force skips the wait");
+                err.flush();
+            });
         } catch (GuestException e) {
             spec.commandLine().getErr().println("kvmj stop: " + e.getMessage());
             return ExitCodes.FAILED;

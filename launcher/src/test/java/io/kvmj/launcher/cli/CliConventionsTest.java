@@ -99,4 +99,19 @@ class CliConventionsTest {
         assertEquals(2, usage.exit(), usage.toString());
         assertEquals("usage", Json.MAPPER.readTree(usage.out()).path("error").path("kind").asText(), usage.toString());
     }
+
+    @Test
+    void valuesAreCheckedUpFront() {
+        Run boot = kvmj("run", "--name", "x", "--dry-run", "--accel", "tcg", "--boot", "hd,hd");
+        assertEquals(2, boot.exit(), boot.toString());
+        assertTrue(boot.err().contains("--boot hd,hd: a device is named twice"), boot.toString());
+        Run stop = kvmj("stop", "x", "--timeout", "-1");
+        assertEquals(2, stop.exit(), stop.toString());
+        assertTrue(stop.err().contains("--timeout") && stop.err().contains("0 or more"), stop.toString());
+        for (String n : new String[] {"0", "-1"}) {
+            Run ev = kvmj("events", "x", "--count", n);
+            assertEquals(2, ev.exit(), ev.toString());
+            assertTrue(ev.err().contains("--count") && ev.err().contains("1 or more"), ev.toString());
+        }
+    }
 }

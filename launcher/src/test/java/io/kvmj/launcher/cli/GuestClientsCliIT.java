@@ -159,4 +159,20 @@ class GuestClientsCliIT {
             kill(pid);
         }
     }
+
+    @Test
+    void stopSaysWhatItWaitsFor() throws Exception {
+        // running, no OS: nothing answers the power button
+        Result run = cli.run(90, "run", "--name", "cl-wait", "--memory", "64", "--accel", "tcg", "--detach", "--json");
+        assertEquals(0, run.exit(), run.toString());
+        long pid = run.json().path("pid").asLong();
+        try {
+            Result stop = cli.run(120, "stop", "cl-wait", "--timeout", "3");
+            assertEquals(0, stop.exit(), stop.toString());
+            assertTrue(stop.err().contains("ACPI power-down sent; waiting up to 3 s"), stop.toString());
+            assertTrue(stop.err().contains("--force skips the wait"), stop.toString());
+        } finally {
+            kill(pid);
+        }
+    }
 }
