@@ -18,11 +18,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class GuestRegistry {
     private GuestRegistry() {}
 
-    /** All live guests, sorted by name; stale runtime directories are removed. */
+    /**
+     * All guests, sorted by name: the live ones, and detached guests whose QEMU has exited ({@link GuestInfo#alive()}
+     * false): their runtime directory, with {@code console.log} and {@code qemu.stderr}, is kept until
+     * {@link #remove(String)} or {@code stop}. Other stale runtime directories (a launch that never started, an
+     * attached guest's leftovers) are removed.
+     */
     public static List<GuestInfo> list() {
         List<GuestInfo> out = new ArrayList<>();
         for (RuntimeDir d : RuntimeDir.all()) {
-            if (d.isLive()) {
+            if (d.isLive() || exitedDetached(d)) {
                 out.add(info(d));
             } else {
                 d.delete();
@@ -31,23 +36,80 @@ public final class GuestRegistry {
         return out;
     }
 
-    /** The live guest named {@code name}; a stale directory of that name is removed. */
+    /** The live guest named {@code name}; a stale directory of that name is removed (an exited detached one kept). */
     public static Optional<GuestInfo> find(String name) {
+        return findAny(name).filter(GuestInfo::alive);
+    }
+
+    /** The guest named {@code name}, live or a detached guest that exited (its logs kept); stale ones removed. */
+    public static Optional<GuestInfo> findAny(String name) {
         Optional<RuntimeDir> d = RuntimeDir.find(name);
         if (d.isEmpty()) {
             return Optional.empty();
         }
-        if (!d.get().isLive()) {
+        if (!d.get().isLive() && !exitedDetached(d.get())) {
             d.get().delete();
             return Optional.empty();
         }
         return Optional.of(info(d.get()));
     }
 
-    /** Like {@link #find} but a {@link GuestException} naming the known guests when absent. */
+    /**
+     * Like {@link #find} but a {@link GuestException} when absent: naming the running guests, or, for a detached
+     * guest whose QEMU exited, saying so and where its logs are.
+     */
     public static GuestInfo require(String name) {
-        return find(name).orElseThrow(() -> new GuestException("no running guest named '" + name + "'"
-                + known()));
+        Optional<GuestInfo> g = findAny(name);
+        if (g.isPresent() && !g.get().alive()) {
+            throw new GuestException(exitedMessage(g.get()));
+        }
+        return g.orElseThrow(() -> new GuestException("no running guest named '" + name + "'" + known()));
+    }
+
+    /** "guest 'x' is not running: its QEMU (pid N) exited ...; logs kept in DIR ...". */
+    public static String exitedMessage(GuestInfo g) {
+        String last = lastLine(g.runtimeDir().resolve("qemu.stderr"));
+        return "guest '" + g.name() + "' is not running: its QEMU (pid " + g.pid() + ") exited (exit status unknown: "
+                + "a detached QEMU is not kvmj's child)" + (last.isEmpty() ? "" : "; QEMU said: " + last)
+                + "; its logs are kept in " + g.runtimeDir() + " (console.log, qemu.stderr) until 'kvmj rm "
+                + g.name() + "'";
+    }
+
+    /**
+     * Removes the runtime directory (and logs) of a guest that is not running.
+     *
+     * @return the directory removed
+     * @throws GuestException when the guest is running or unknown
+     */
+    public static java.nio.file.Path remove(String name) {
+        Optional<RuntimeDir> d = RuntimeDir.find(name);
+        if (d.isEmpty()) {
+            throw new GuestException("no guest named '" + name + "'" + known());
+        }
+        if (d.get().isLive()) {
+            throw new GuestException("guest '" + name + "' is running; stop it first ('kvmj stop " + name + "')");
+        }
+        d.get().delete();
+        return d.get().path();
+    }
+
+    private static boolean exitedDetached(RuntimeDir d) {
+        return d.qemuPid().isPresent() && Boolean.parseBoolean(d.readInfo().getOrDefault("detached", "false"))
+                && !d.isLive();
+    }
+
+    private static String lastLine(java.nio.file.Path file) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // no stderr log
+        }
+        return "";
     }
 
     /**
@@ -106,7 +168,7 @@ public final class GuestRegistry {
     }
 
     private static String known() {
-        List<GuestInfo> all = list();
+        List<GuestInfo> all = list().stream().filter(GuestInfo::alive).toList();
         if (all.isEmpty()) {
             return " (no guests are running)";
         }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         ListCommand.class,
         StopCommand.class,
+        RmCommand.class,
         ConsoleCommand.class,
         QmpCliCommand.class,
         EventsCommand.class,

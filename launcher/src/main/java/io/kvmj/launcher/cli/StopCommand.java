@@ -42,6 +42,24 @@ public final class StopCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ShutdownResult r;
+        java.util.Optional<io.kvmj.launcher.GuestInfo> exited;
+        try {
+            exited = GuestRegistry.findAny(name).filter(g -> !g.alive());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("kvmj stop: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (exited.isPresent()) { // nothing to stop: say how it ended and remove what it left
+            java.nio.file.Path dir = GuestRegistry.remove(name);
+            if (json) {
+                out.println(Json.pretty(Json.object().put("name", name).put("how", "EXITED").put("graceful", false)
+                        .put("removed", dir.toString())));
+            } else {
+                out.printf("guest %s had already exited (exit status unknown); removed %s%n", name, dir);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
         try {
             PrintWriter err = spec.commandLine().getErr();
             r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force, note -> {

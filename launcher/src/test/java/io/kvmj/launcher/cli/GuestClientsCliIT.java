@@ -175,4 +175,35 @@ class GuestClientsCliIT {
             kill(pid);
         }
     }
+
+    @Test
+    void aDeadDetachedGuestIsReportedAndKeepsItsLogsUntilRm() throws Exception {
+        long pid = launch("cl-dead");
+        Path dir = runtime.resolve("cl-dead");
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false));
+        for (int i = 0; i < 100 && Requirements.alive(pid); i++) {
+            Thread.sleep(50);
+        }
+        Result list = cli.run(60, "list", "--json");
+        assertEquals(0, list.exit(), list.toString());
+        JsonNode g = null;
+        for (JsonNode n : list.json()) {
+            if (n.path("name").asText().equals("cl-dead")) {
+                g = n;
+            }
+        }
+        assertTrue(g != null, "an exited detached guest is still listed: " + list);
+        assertFalse(g.path("alive").asBoolean(), list.toString());
+        Result qmp = cli.run(60, "qmp", "cl-dead", "query-status");
+        assertEquals(1, qmp.exit(), qmp.toString());
+        assertTrue(qmp.err().contains("is not running: its QEMU (pid " + pid + ") exited"), qmp.toString());
+        assertTrue(qmp.err().contains("kvmj rm cl-dead"), qmp.toString());
+        assertTrue(Files.exists(dir.resolve("console.log")) && Files.exists(dir.resolve("qemu.stderr")),
+                "the logs must survive list and qmp");
+        Result rm = cli.run(60, "rm", "cl-dead");
+        assertEquals(0, rm.exit(), rm.toString());
+        assertFalse(Files.exists(dir));
+        Result again = cli.run(60, "rm", "cl-dead");
+        assertEquals(1, again.exit(), again.toString());
+    }
 }
