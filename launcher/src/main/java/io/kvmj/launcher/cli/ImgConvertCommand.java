@@ -48,7 +48,9 @@ public final class ImgConvertCommand implements Callable<Integer> {
     ByteSize sparse;
 
     @Option(names = "--preallocation", converter = ImgSupport.PreallocationConverter.class,
-        paramLabel = "off|metadata|falloc|full")
+        paramLabel = "off|metadata|falloc|full",
+        description = "Allocate the target's space up front: metadata (qcow2 tables), falloc (reserve), full (write "
+            + "zeros).")
     Preallocation preallocation;
 
     @Option(names = "--json", description = "Print qemu-img's view of the new image as JSON.")

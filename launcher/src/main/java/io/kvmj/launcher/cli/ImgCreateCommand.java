@@ -15,9 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code kvmj img create FILE SIZE}: a new raw or qcow2 image. */
+/** {@code kvmj img create FILE SIZE}: a new image (qcow2 by default). */
 @Command(name = "create", mixinStandardHelpOptions = true,
-    description = "Create an image (raw or qcow2) with optional preallocation; shows progress for full preallocation.")
+    description = "Create an image (qcow2 by default; raw, vmdk, vdi, vhdx, ... with -f) with optional preallocation; "
+        + "shows progress for full preallocation. The file appears only when complete.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:created", "1:qemu-img failed", "2:bad usage (FILE exists, bad size)",
+        "130/143:interrupted (Ctrl-C/SIGTERM); nothing left behind"})
 public final class ImgCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,7 +37,7 @@ public final class ImgCreateCommand implements Callable<Integer> {
     ByteSize size;
 
     @Option(names = {"-f", "--format"}, defaultValue = "qcow2", converter = ImgSupport.FormatConverter.class,
-        description = "raw or qcow2 (default: ${DEFAULT-VALUE}).")
+        description = "Image format: qcow2, raw, vmdk, vdi, vhdx, ... (default: ${DEFAULT-VALUE}).")
     ImageFormat format;
 
     @Option(names = "--preallocation", converter = ImgSupport.PreallocationConverter.class,

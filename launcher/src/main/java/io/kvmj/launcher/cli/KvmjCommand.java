@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Run QEMU/KVM virtual machines from Java.",
     subcommands = {
-        picocli.CommandLine.HelpCommand.class,
+        HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
         CheckCommand.class,
         DemoCommand.class,

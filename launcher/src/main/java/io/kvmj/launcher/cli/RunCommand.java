@@ -61,14 +61,14 @@ public final class RunCommand implements Callable<Integer> {
     String machine;
 
     @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE [,format=raw|qcow2] "
-            + "[,cache=none|writeback|writethrough|directsync|unsafe] [,aio=threads|native|io_uring] "
-            + "[,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on] (no spaces; cache=unsafe "
-            + "needs disposable=on: a scratch disk whose data may be lost); a comma in a value is written ',,'. "
-            + "Repeatable."})
+            + "[,cache=MODE] [,aio=MODE] [,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on], "
+            + "written without spaces; cache: none, writeback, writethrough, directsync or unsafe (unsafe needs "
+            + "disposable=on: a scratch disk whose data may be lost); aio: threads, native or io_uring; a comma in "
+            + "a value is written ',,'. Repeatable."})
     List<String> disks = new ArrayList<>();
 
-    @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
-            + "passthrough|none][,readonly=on]: a virtio-9p share. Repeatable.")
+    @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG [,security=MODEL] [,readonly=on]: a "
+            + "virtio-9p share; MODEL: mapped-xattr (default), mapped-file, passthrough or none. Repeatable.")
     List<String> shares = new ArrayList<>();
 
     @Option(names = "--network", paramLabel = "SPEC", description = "user [,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]... "

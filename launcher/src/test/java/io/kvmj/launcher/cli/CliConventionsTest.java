@@ -114,4 +114,38 @@ class CliConventionsTest {
             assertTrue(ev.err().contains("--count") && ev.err().contains("1 or more"), ev.toString());
         }
     }
+
+    @Test
+    void helpAndNaming() {
+        Run help = kvmj("help", "img", "create");
+        assertEquals(0, help.exit(), help.toString());
+        assertTrue(help.out().startsWith("Usage: kvmj img create"), help.out());
+        assertTrue(help.out().contains("vmdk"), "img create says which formats it creates: " + help.out());
+        assertEquals(2, kvmj("help", "img", "nope").exit());
+        Run run = kvmj("run", "--help");
+        assertTrue(run.out().contains("unsafe") && !run.out().contains("unsaf\n"), run.out());
+        // picocli splits a word only when it is wider than the description column: keep every word narrower
+        java.util.List<String> tooLong = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            for (var o : c.getCommandSpec().options()) {
+                for (String d : o.description()) {
+                    for (String w : d.split("\\s+")) {
+                        if (w.length() > 48) {
+                            tooLong.add(c.getCommandSpec().qualifiedName() + " " + o.longestName() + ": " + w);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(java.util.List.of(), tooLong, "words that help output would split");
+        assertTrue(kvmj("img", "convert", "--help").out().contains("Allocate the target's space"));
+        assertTrue(kvmj("demo", "--help").out().contains("Exit codes:"));
+        assertTrue(kvmj("disk", "snapshot", "--help").out().matches("(?s).*-o, --[a-z]+.*--overlay.*"));
+        Run version = kvmj("--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertTrue(version.out().contains("kvmj ") && version.out().contains("qemu "), version.out());
+    }
 }
