@@ -206,4 +206,33 @@ class GuestClientsCliIT {
         Result again = cli.run(60, "rm", "cl-dead");
         assertEquals(1, again.exit(), again.toString());
     }
+
+    @Test
+    void diskListShowsTheConfiguredCacheAndSeparatelyWhatTheGuestRuns() throws Exception {
+        Path img = runtime.resolve("wb.qcow2");
+        assertEquals(0, CliProcess.sh(60, "qemu-img", "create", "-q", "-f", "qcow2", img.toString(), "16M").exit());
+        // running, no OS: SeaBIOS's virtio-blk driver does not enable the write cache, so QEMU runs it writethrough
+        Result run = cli.run(90, "run", "--name", "cl-wb", "--memory", "64", "--accel", "tcg", "--detach", "--json",
+                "--disk", img + ",cache=writeback");
+        assertEquals(0, run.exit(), run.toString());
+        long pid = run.json().path("pid").asLong();
+        try {
+            JsonNode d = null;
+            for (int i = 0; i < 60; i++) {
+                Result list = cli.run(60, "disk", "list", "cl-wb", "--json");
+                assertEquals(0, list.exit(), list.toString());
+                d = list.json().get(0);
+                assertEquals("writeback", d.at("/cache/mode").asText(), "configured, whatever the guest does: " + d);
+                if (d.at("/guestCache/mode").asText().equals("writethrough")) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            assertEquals("writethrough", d.at("/guestCache/mode").asText(), d.toString());
+            Result text = cli.run(60, "disk", "list", "cl-wb");
+            assertTrue(text.out().contains("cache=writeback (guest now: writethrough)"), text.toString());
+        } finally {
+            kill(pid);
+        }
+    }
 }
