@@ -148,4 +148,16 @@ class CliConventionsTest {
         assertEquals(0, version.exit(), version.toString());
         assertTrue(version.out().contains("kvmj ") && version.out().contains("qemu "), version.out());
     }
+
+    @Test
+    void aMissingQmpSocketFailsAtOnceInPlainWords() {
+        for (String cmd : new String[] {"qmp", "events"}) {
+            Run r = cmd.equals("qmp") ? kvmj("qmp", "--socket", tmp.resolve("none.sock").toString(), "query-status")
+                    : kvmj("events", "--socket", tmp.resolve("none.sock").toString());
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.err().contains("no QMP socket at " + tmp.resolve("none.sock") + " (no such file)"),
+                    r.toString());
+            assertTrue(!r.err().contains("netty") && !r.err().contains("Exception"), r.toString());
+        }
+    }
 }
