@@ -51,6 +51,8 @@ public final class Guest implements AutoCloseable {
     private final EventWaiter shutdownWaiter;
     private volatile boolean paused;
     private volatile boolean stopRequested;
+    /** Set by {@link #quit()} and {@link #kill()}: a shutdown already waiting for the power-down stops waiting. */
+    private volatile boolean hurry;
     private volatile ShutdownResult result;
     private volatile boolean released;
     private ConsoleConnection consoleConnection;
@@ -253,8 +255,12 @@ public final class Guest implements AutoCloseable {
         return stop(timeout, false);
     }
 
-    /** Stops at once: SIGKILL (bounded wait). */
+    /** Stops at once: SIGKILL (bounded wait), also while a {@link #shutdown} is in progress. */
     public ShutdownResult kill() {
+        hurry = true;
+        if (stopRequested && result == null && process.isAlive()) {
+            process.kill(Duration.ZERO); // a shutdown in another thread holds the lock: it sees QEMU exit
+        }
         synchronized (shutdownLock) {
             if (result == null) {
                 stopRequested = true;
@@ -266,8 +272,12 @@ public final class Guest implements AutoCloseable {
         }
     }
 
-    /** Skips the ACPI step: {@code quit}, SIGTERM, SIGKILL. */
+    /**
+     * Skips the ACPI step: {@code quit}, SIGTERM, SIGKILL. A {@link #shutdown} in progress in another thread (a first
+     * Ctrl-C) stops waiting for the power-down at once and goes on with {@code quit}; this returns its result.
+     */
     public ShutdownResult quit() {
+        hurry = true;
         return stop(Duration.ZERO, true);
     }
 
@@ -279,7 +289,7 @@ public final class Guest implements AutoCloseable {
                 } else {
                     stopRequested = true;
                     finish(ShutdownSequence.run(name, qmp, dir.agentSocket(), target(), this::shutdownReason, timeout,
-                            force));
+                            force, note -> LOG.info("guest {}: {}", name, note)));
                 }
             }
             return result;
@@ -422,6 +432,11 @@ public final class Guest implements AutoCloseable {
             @Override
             public Integer exitCode() {
                 return process.exitCode().isPresent() ? process.exitCode().getAsInt() : null;
+            }
+
+            @Override
+            public boolean hurried() {
+                return hurry;
             }
         };
     }

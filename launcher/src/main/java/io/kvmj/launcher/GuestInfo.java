@@ -1,6 +1,9 @@
 package io.kvmj.launcher;
 
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A guest found through its runtime directory (see {@link GuestRegistry}).
@@ -22,4 +25,16 @@ import java.nio.file.Path;
 public record GuestInfo(String name, long pid, boolean alive, boolean detached, String accelerator,
                         String acceleratorReason, String created, Path runtimeDir, Path qmpSocket,
                         Path eventsSocket, Path consoleSocket, Path consoleLog, String commandLine) {
+    private static final Pattern VNC = Pattern.compile("(?:^|\\s)'?-vnc'?\\s+'?([0-9A-Za-z.]+):(\\d+)");
+
+    /** The VNC listener {@code HOST:PORT} (from the command line), empty without VNC. */
+    public Optional<String> vnc() {
+        return vncOf(commandLine);
+    }
+
+    /** The VNC listener {@code HOST:PORT} named by a shell-quoted QEMU command line ({@code -vnc HOST:DISPLAY}). */
+    public static Optional<String> vncOf(String commandLine) {
+        Matcher m = VNC.matcher(commandLine == null ? "" : commandLine);
+        return m.find() ? Optional.of(m.group(1) + ":" + (5900 + Integer.parseInt(m.group(2)))) : Optional.empty();
+    }
 }

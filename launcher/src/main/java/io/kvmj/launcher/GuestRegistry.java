@@ -1,9 +1,6 @@
 package io.kvmj.launcher;
 
-import io.kvmj.launcher.process.Pids;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.qmp.QmpClient;
-import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +18,16 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class GuestRegistry {
     private GuestRegistry() {}
 
-    /** All live guests, sorted by name; stale runtime directories are removed. */
+    /**
+     * All guests, sorted by name: the live ones, and detached guests whose QEMU has exited ({@link GuestInfo#alive()}
+     * false): their runtime directory, with {@code console.log} and {@code qemu.stderr}, is kept until
+     * {@link #remove(String)} or {@code stop}. Other stale runtime directories (a launch that never started, an
+     * attached guest's leftovers) are removed.
+     */
     public static List<GuestInfo> list() {
         List<GuestInfo> out = new ArrayList<>();
         for (RuntimeDir d : RuntimeDir.all()) {
-            if (d.isLive()) {
+            if (d.isLive() || exitedDetached(d)) {
                 out.add(info(d));
             } else {
                 d.delete();
@@ -34,42 +36,114 @@ public final class GuestRegistry {
         return out;
     }
 
-    /** The live guest named {@code name}; a stale directory of that name is removed. */
+    /** The live guest named {@code name}; a stale directory of that name is removed (an exited detached one kept). */
     public static Optional<GuestInfo> find(String name) {
+        return findAny(name).filter(GuestInfo::alive);
+    }
+
+    /** The guest named {@code name}, live or a detached guest that exited (its logs kept); stale ones removed. */
+    public static Optional<GuestInfo> findAny(String name) {
         Optional<RuntimeDir> d = RuntimeDir.find(name);
         if (d.isEmpty()) {
             return Optional.empty();
         }
-        if (!d.get().isLive()) {
+        if (!d.get().isLive() && !exitedDetached(d.get())) {
             d.get().delete();
             return Optional.empty();
         }
         return Optional.of(info(d.get()));
     }
 
-    /** Like {@link #find} but a {@link GuestException} naming the known guests when absent. */
+    /**
+     * Like {@link #find} but a {@link GuestException} when absent: naming the running guests, or, for a detached
+     * guest whose QEMU exited, saying so and where its logs are.
+     */
     public static GuestInfo require(String name) {
-        return find(name).orElseThrow(() -> new GuestException("no running guest named '" + name + "'"
-                + known()));
+        Optional<GuestInfo> g = findAny(name);
+        if (g.isPresent() && !g.get().alive()) {
+            throw new GuestException(exitedMessage(g.get()));
+        }
+        return g.orElseThrow(() -> new GuestException("no running guest named '" + name + "'" + known()));
+    }
+
+    /** "guest 'x' is not running: its QEMU (pid N) exited ...; logs kept in DIR ...". */
+    public static String exitedMessage(GuestInfo g) {
+        String last = lastLine(g.runtimeDir().resolve("qemu.stderr"));
+        return "guest '" + g.name() + "' is not running: its QEMU (pid " + g.pid() + ") exited (exit status unknown: "
+                + "a detached QEMU is not kvmj's child)" + (last.isEmpty() ? "" : "; QEMU said: " + last)
+                + "; its logs are kept in " + g.runtimeDir() + " (console.log, qemu.stderr) until 'kvmj rm "
+                + g.name() + "'";
     }
 
     /**
-     * Connects to a guest's server-mode QMP socket (bounded). The caller closes the monitor. QEMU serves one QMP
-     * client per socket at a time: while another process holds it, this times out with a clear error.
+     * Removes the runtime directory (and logs) of a guest that is not running.
+     *
+     * @return the directory removed
+     * @throws GuestException when the guest is running or unknown
+     */
+    public static java.nio.file.Path remove(String name) {
+        Optional<RuntimeDir> d = RuntimeDir.find(name);
+        if (d.isEmpty()) {
+            throw new GuestException("no guest named '" + name + "'" + known());
+        }
+        if (d.get().isLive()) {
+            throw new GuestException("guest '" + name + "' is running; stop it first ('kvmj stop " + name + "')");
+        }
+        d.get().delete();
+        return d.get().path();
+    }
+
+    private static boolean exitedDetached(RuntimeDir d) {
+        return d.qemuPid().isPresent() && Boolean.parseBoolean(d.readInfo().getOrDefault("detached", "false"))
+                && !d.isLive();
+    }
+
+    private static String lastLine(java.nio.file.Path file) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (!lines.get(i).isBlank()) {
+                    return lines.get(i).strip();
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // no stderr log
+        }
+        return "";
+    }
+
+    /**
+     * Connects to one of a guest's server-mode QMP sockets (bounded): {@code qmp.sock}, else {@code events.sock}
+     * when another client holds the first (see {@link ClaimedQmp}). The caller closes the monitor.
+     *
+     * @throws ClaimedQmp.QmpBusyException when both are held by other clients
      */
     public static QmpMonitor connect(GuestInfo guest, Duration timeout) {
-        return QmpClient.open(guest.qmpSocket(), QmpClientOptions.builder().name("qmp-" + guest.name())
-                .connectTimeout(timeout).handshakeTimeout(timeout).build());
+        return ClaimedQmp.open(List.of(guest.qmpSocket(), guest.eventsSocket()), "qmp-" + guest.name(), timeout);
+    }
+
+    /** Connects to the guest's events socket only (the long-lived stream of {@code kvmj events}). */
+    public static QmpMonitor connectEvents(GuestInfo guest, Duration timeout) {
+        return ClaimedQmp.open(List.of(guest.eventsSocket()), "events-" + guest.name(), timeout);
     }
 
     /**
      * Stops a guest launched by any process: ACPI power-down bounded by {@code timeout} (skipped with
      * {@code force}), then {@code quit}, SIGTERM, SIGKILL, 5 s each; then removes its runtime directory. The exit
-     * code is unknown (QEMU is not our child).
+     * code is unknown (QEMU is not our child). Without {@code force}, a guest whose QMP sockets are all held by
+     * other clients is not signalled (it could have powered off): {@link GuestException} says so.
      */
     public static ShutdownResult stop(String name, Duration timeout, boolean force) {
+        return stop(name, timeout, force, note -> { });
+    }
+
+    /** As {@link #stop(String, Duration, boolean)}; {@code notes} hears what it waits for (for a CLI to say). */
+    public static ShutdownResult stop(String name, Duration timeout, boolean force,
+                                      java.util.function.Consumer<String> notes) {
         GuestInfo g = require(name);
-        ProcessHandle h = ProcessHandle.of(g.pid()).orElse(null);
+        RuntimeDir dir = RuntimeDir.locate(name);
+        // the handle captures the process's start time: the JDK signals it only while the pid has that start time
+        ProcessHandle h = dir.isQemuOf(g.pid()) ? ProcessHandle.of(g.pid()).orElse(null) : null;
         AtomicReference<String> reason = new AtomicReference<>();
         QmpMonitor qmp = null;
         try {
@@ -77,11 +151,15 @@ public final class GuestRegistry {
                 qmp = connect(g, Duration.ofSeconds(5));
                 qmp.subscribe("SHUTDOWN", e -> reason.set(e.dataText("reason") == null ? "unknown" : e.dataText("reason")));
             } catch (RuntimeException e) {
-                qmp = null; // QMP busy or broken: signals only
+                if (!force) {
+                    throw new GuestException("cannot ask guest '" + name + "' to power off: " + e.getMessage()
+                            + "; close the other client, or use --force to terminate it without asking", e);
+                }
+                qmp = null; // QMP busy or broken, and forced: signals only
             }
-            ShutdownSequence.Target target = new HandleTarget(h);
+            ShutdownSequence.Target target = new PidTarget(dir, h);
             return ShutdownSequence.run(name, qmp, RuntimeDir.locate(name).agentSocket(), target, reason::get, timeout,
-                    force);
+                    force, notes);
         } finally {
             if (qmp != null) {
                 qmp.close();
@@ -91,7 +169,7 @@ public final class GuestRegistry {
     }
 
     private static String known() {
-        List<GuestInfo> all = list();
+        List<GuestInfo> all = list().stream().filter(GuestInfo::alive).toList();
         if (all.isEmpty()) {
             return " (no guests are running)";
         }
@@ -102,25 +180,26 @@ public final class GuestRegistry {
         Map<String, String> p = d.readInfo();
         long pid = d.qemuPid().orElse(-1L);
         boolean console = Boolean.parseBoolean(p.getOrDefault("console", "true"));
-        return new GuestInfo(d.name(), pid, Pids.alive(pid),
+        return new GuestInfo(d.name(), pid, d.isQemuOf(pid),
                 Boolean.parseBoolean(p.getOrDefault("detached", "false")), p.getOrDefault("accelerator", "unknown"),
                 p.getOrDefault("acceleratorReason", ""), p.getOrDefault("created", ""), d.path(), d.qmpSocket(),
                 d.eventsSocket(), console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
     }
 
-    private record HandleTarget(ProcessHandle h) implements ShutdownSequence.Target {
+    /**
+     * A QEMU that is not our child, known by a handle taken after its identity was checked. Its identity ({@link RuntimeDir#isQemuOf}) is checked before
+     * every signal: a pid reused by another process (another guest's QEMU included) is never signalled.
+     */
+    private record PidTarget(RuntimeDir dir, ProcessHandle h) implements ShutdownSequence.Target {
         @Override
         public boolean isAlive() {
-            return h != null && Pids.alive(h.pid());
+            return h != null && h.isAlive() && dir.isQemuOf(h.pid());
         }
 
         @Override
         public boolean awaitExit(Duration timeout) {
-            if (h == null) {
-                return true;
-            }
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (Pids.alive(h.pid())) {
+            while (isAlive()) {
                 if (System.nanoTime() >= deadline) {
                     return false;
                 }
@@ -128,7 +207,7 @@ public final class GuestRegistry {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return !Pids.alive(h.pid());
+                    return !isAlive();
                 }
             }
             return true;
@@ -136,14 +215,14 @@ public final class GuestRegistry {
 
         @Override
         public void sigterm() {
-            if (h != null) {
+            if (isAlive()) {
                 h.destroy();
             }
         }
 
         @Override
         public void sigkill() {
-            if (h != null) {
+            if (isAlive()) {
                 h.destroyForcibly();
             }
         }

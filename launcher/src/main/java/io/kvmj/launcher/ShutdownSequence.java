@@ -74,16 +74,18 @@ final class ShutdownSequence {
      */
     static ShutdownResult run(String name, QmpMonitor qmp, Target target, Supplier<String> shutdownReason,
                               Duration timeout, boolean force) {
-        return run(name, qmp, null, target, shutdownReason, timeout, force);
+        return run(name, qmp, null, target, shutdownReason, timeout, force, note -> { });
     }
 
     /**
      * Runs the ladder with the agent rung.
      *
      * @param agentSocket the host end of the guest's {@code org.qemu.guest_agent.0} port, or {@code null}
+     * @param notes       hears what the ladder is about to wait for (to tell a user why nothing happens)
      */
     static ShutdownResult run(String name, QmpMonitor qmp, Path agentSocket, Target target,
-                              Supplier<String> shutdownReason, Duration timeout, boolean force) {
+                              Supplier<String> shutdownReason, Duration timeout, boolean force,
+                              java.util.function.Consumer<String> notes) {
         long t0 = System.nanoTime();
         List<ShutdownStep> steps = new ArrayList<>();
         if (!target.isAlive()) {
@@ -96,6 +98,10 @@ final class ShutdownSequence {
                 steps.add(ShutdownStep.SYSTEM_POWERDOWN);
                 qmp.call("system_powerdown", null, STEP);
                 LOG.debug("{}: system_powerdown sent, waiting up to {} ms", name, timeout.toMillis());
+                if (timeout.toMillis() > 0) {
+                    notes.accept("ACPI power-down sent; waiting up to " + timeout.toSeconds() + " s for the guest OS "
+                            + "to power off (a guest without an OS or ACPI support never does)");
+                }
                 if (awaitPowerOff(name, target, shutdownReason, timeout)) {
                     return result(HowEnded.POWERED_OFF, target, shutdownReason, t0, steps);
                 }

@@ -20,23 +20,36 @@ public final class BackingPaths {
         if (b.isAbsolute()) {
             return Optional.of(b.normalize());
         }
-        Path dir = image.toAbsolutePath().getParent();
+        Path dir = realDir(image.toAbsolutePath().getParent());
         return Optional.of(dir.resolve(b).normalize());
     }
 
     /**
      * The name to store in an overlay at {@code overlay} so that it points at {@code base}: relative to the
-     * overlay's directory when {@code relative}, else absolute.
+     * overlay's directory when {@code relative}, else absolute. The relative name is computed between the real
+     * (symlink-free) directories of the two: the kernel follows a symlinked directory before it applies
+     * {@code ..}, so a name computed lexically through a symlink would point elsewhere. The base's own file name
+     * is kept (a symlinked base stays a link to follow).
      */
     public static String nameFor(Path overlay, Path base, boolean relative) {
         Path absBase = base.toAbsolutePath().normalize();
         if (!relative) {
             return absBase.toString();
         }
-        Path dir = overlay.toAbsolutePath().normalize().getParent();
-        String rel = dir.relativize(absBase).toString();
+        Path dir = realDir(overlay.toAbsolutePath().getParent());
+        Path realBase = realDir(base.toAbsolutePath().getParent()).resolve(absBase.getFileName());
+        String rel = dir.relativize(realBase).toString();
         // a relative name with a colon before any slash would be read by QEMU as a protocol prefix
         return hasProtocol(rel) ? "./" + rel : rel;
+    }
+
+    /** {@code dir} with symlinks resolved, or as given (normalized) when it does not exist. */
+    private static Path realDir(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (java.io.IOException e) {
+            return dir.normalize();
+        }
     }
 
     /**

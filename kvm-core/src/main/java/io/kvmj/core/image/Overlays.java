@@ -42,6 +42,10 @@ public final class Overlays {
      * @throws IllegalArgumentException if the base is missing, the overlay exists, or the size would shrink
      */
     public ImageInfo create(Path base, Path overlay, Options options) {
+        Path overlayDir = overlay.toAbsolutePath().getParent();
+        if (overlayDir == null || !Files.isDirectory(overlayDir)) {
+            throw new IllegalArgumentException("directory " + overlayDir + " of the overlay does not exist");
+        }
         if (!Files.exists(base)) {
             throw new IllegalArgumentException("base image " + base + " does not exist");
         }

@@ -62,6 +62,25 @@ class OverlaysTest {
     }
 
     @Test
+    void relativeBackingThroughASymlinkedDirectoryAndAMissingDirectory() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real/vms"));
+        Path base = dir.resolve("real/base.qcow2");
+        img.create(base, CreateOptions.builder(ImageFormat.QCOW2).size(ByteSize.parse("16M")).build());
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        Path ov = link.resolve("ov.qcow2"); // really real/vms/ov.qcow2, next to ../base.qcow2
+        overlays.create(base, ov, Overlays.Options.defaults());
+        JsonNode j = JSON.readTree(exec("qemu-img", "info", "--output=json", ov.toString()));
+        assertEquals("../base.qcow2", j.get("backing-filename").asText());
+        // qemu-img opens the whole chain through the symlinked path
+        exec("qemu-img", "info", "--backing-chain", ov.toString());
+        assertEquals(base.toRealPath(), img.info(ov).resolvedBacking(ov).orElseThrow());
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> overlays.create(base, dir.resolve("no/such/dir/ov.qcow2"), Overlays.Options.defaults()));
+        assertTrue(e.getMessage().contains("of the overlay does not exist"), e.getMessage());
+    }
+
+    @Test
     void absoluteBackingAndLargerSize() throws Exception {
         Path base = dir.resolve("b.qcow2");
         img.create(base, CreateOptions.builder(ImageFormat.QCOW2).size(ByteSize.parse("16M")).build());

@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Boot the built-in demo guest and check its virtio-blk disk and 9p share.",
         "Kernel: --kernel, else $KVMJ_KERNEL, else /boot/vmlinuz-$(uname -r), else Debian's kernel"
-            + " (downloaded once with apt-get into $XDG_CACHE_HOME/kvmj)."})
+            + " (downloaded once with apt-get into $XDG_CACHE_HOME/kvmj)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the guest booted and its disk and share checks passed", "1:the guest or a check failed",
+        "2:bad usage (missing kernel, bad timeout)"})
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -21,16 +21,20 @@ import picocli.CommandLine.Spec;
     exitCodeList = {"0:success", "1:no such guest or drive, QMP error or failed job (QEMU's message on stderr)",
         "2:bad usage (bad size, existing target, shrink without --shrink)",
         "130:commit/backup interrupted by Ctrl-C (143: SIGTERM); the QEMU job was cancelled"})
-public final class DiskCommand implements Runnable {
+public final class DiskCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "30", paramLabel = "SECONDS",
+        converter = Counts.Positive.class,
         description = "Bound on connecting to the guest and on each QMP command (default ${DEFAULT-VALUE}).")
     long timeout;
 
+    /** Without a subcommand: the usage on stderr, exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": missing a subcommand");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

@@ -48,8 +48,11 @@ public final class DiskListCommand implements Callable<Integer> {
             out.println(d.id() + "  (empty)");
             return;
         }
+        String configured = d.configuredCache() == null ? d.cache().mode() : d.configuredCache().mode();
+        String guest = d.cache().mode().equals(configured) ? ""
+            : " (guest now: " + d.cache().mode() + ")";
         out.println(d.id() + "  " + d.format() + "  " + ByteSize.ofBytes(d.virtualSize()).toHuman() + "  cache="
-            + d.cache().mode() + "  " + (d.readOnly() ? "read-only" : "read-write")
+            + configured + guest + "  " + (d.readOnly() ? "read-only" : "read-write")
             + (d.chain().size() > 1 ? "  chain of " + d.chain().size() : ""));
         int width = d.chain().stream().mapToInt(l -> String.valueOf(l.node()).length()).max().orElse(0);
         for (int i = 0; i < d.chain().size(); i++) {

@@ -35,7 +35,8 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
     @Mixin
     DiskTarget disk;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "OVERLAY", description = "The new overlay file (must not exist).")
+    @Option(names = {"-o", "--overlay", "--file"}, paramLabel = "OVERLAY",
+        description = "The new overlay file (must not exist).")
     Path file;
 
     @Option(names = "--node", paramLabel = "NODE", converter = NodeNameConverter.class,

@@ -7,6 +7,7 @@ import io.kvmj.launcher.GuestException;
 import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.launcher.storage.BlockJobException;
+import io.kvmj.launcher.storage.CacheFlags;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
 import io.kvmj.launcher.storage.ImageLayer;
@@ -53,7 +54,7 @@ final class DiskSupport {
         GuestInfo guest = null;
         try {
             guest = GuestRegistry.require(name);
-            try (QmpMonitor qmp = QmpCliCommand.open(guest.qmpSocket(), timeout, "disk-cli")) {
+            try (QmpMonitor qmp = GuestRegistry.connect(guest, timeout)) {
                 int code = op.run(qmp, guest);
                 spec.commandLine().getOut().flush();
                 return code;
@@ -165,9 +166,11 @@ final class DiskSupport {
         ObjectNode o = Json.object().put("drive", d.id()).put("device", d.device()).put("qdev", d.qdev())
             .put("node", d.activeNode()).put("file", d.file()).put("format", d.format())
             .put("virtualSize", d.virtualSize()).put("readOnly", d.readOnly()).put("inserted", d.inserted());
-        if (d.cache() != null) {
-            o.putObject("cache").put("mode", d.cache().mode()).put("writeback", d.cache().writeback())
-                .put("direct", d.cache().direct()).put("noFlush", d.cache().noFlush());
+        CacheFlags configured = d.configuredCache() != null ? d.configuredCache() : d.cache();
+        if (configured != null) { // what --disk cache= set; guestCache: what the guest's driver runs now
+            o.putObject("cache").put("mode", configured.mode()).put("writeback", configured.writeback())
+                .put("direct", configured.direct()).put("noFlush", configured.noFlush());
+            o.putObject("guestCache").put("mode", d.cache().mode()).put("writeback", d.cache().writeback());
         }
         ArrayNode chain = o.putArray("chain");
         for (ImageLayer l : d.chain()) {

@@ -2,6 +2,7 @@ package io.kvmj.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.launcher.GuestException;
+import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpMonitor;
@@ -34,10 +35,10 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--socket", paramLabel = "PATH", description = "Connect to this QMP socket instead of a named guest.")
     Path socket;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N events.")
+    @Option(names = "--count", paramLabel = "N", converter = Counts.PositiveInt.class, description = "Exit after N events.")
     Integer count;
 
-    @Option(names = "--timeout", defaultValue = "0", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "0", paramLabel = "SECONDS", converter = Counts.NonNegative.class,
             description = "Exit after this many seconds (0 = no limit, the default).")
     long timeout;
 
@@ -60,7 +61,9 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
         }
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger seen = new AtomicInteger();
-        try (QmpMonitor qmp = QmpCliCommand.open(t.socket, Duration.ofSeconds(10), "qmp-events")) {
+        Duration connectTimeout = Duration.ofSeconds(10);
+        try (QmpMonitor qmp = t.guest == null ? QmpCliCommand.open(t.socket, connectTimeout, "qmp-events")
+                : GuestRegistry.connectEvents(t.guest, connectTimeout)) {
             qmp.subscribe(e -> {
                 synchronized (out) {
                     out.println(Json.line(toJson(e)));
@@ -73,9 +76,6 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
             qmp.closeFuture().whenComplete((v, x) -> done.countDown());
             err.println("kvmj: streaming QMP events of " + t.label);
             err.flush();
-            if (count != null && count <= 0) {
-                return ExitCodes.OK;
-            }
             if (timeout > 0) {
                 done.await(timeout, TimeUnit.SECONDS);
             } else {

@@ -16,6 +16,7 @@ final class GuestJson {
                 .put("eventsSocket", g.eventsSocket().toString());
         o.put("consoleSocket", g.consoleSocket() == null ? null : g.consoleSocket().toString());
         o.put("consoleLog", g.consoleLog() == null ? null : g.consoleLog().toString());
+        o.put("vnc", g.vnc().orElse(null));
         o.put("commandLine", g.commandLine());
         return o;
     }

@@ -31,11 +31,11 @@ import java.util.regex.Pattern;
  */
 public final class GuestOptionParsers {
     static final Set<String> DISK_KEYS = Set.of("path", "format", "driver.type", "cache", "driver.cache", "aio", "io",
-            "driver.io", "bus", "target.bus", "readonly", "serial");
+            "driver.io", "bus", "target.bus", "readonly", "serial", "disposable");
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
-    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display");
+    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display", "password-file");
     private static final Pattern HOSTFWD = Pattern.compile("(tcp|udp):([^:]*):(\\d+)-:(\\d+)");
     private static final Pattern USB = Pattern.compile("(?:usb:)?(?:0x)?([0-9a-fA-F]{4}):(?:0x)?([0-9a-fA-F]{4})");
     private static final Pattern PCI = Pattern.compile("(?:pci:)?((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7])");
@@ -44,12 +44,13 @@ public final class GuestOptionParsers {
 
     /**
      * {@code --disk FILE} or {@code --disk path=FILE[,format=FMT][,cache=...][,aio=...][,bus=...][,readonly=on]
-     * [,serial=S]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
+     * [,serial=S][,disposable=on]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
      * {@code driver.type=} for {@code format=}, {@code driver.cache=} for {@code cache=}, {@code target.bus=} for
      * {@code bus=}, and quoted values
      * ({@code path="/a,b.img"}). A missing file is an error here. A block device (e.g. {@code /dev/loop0})
      * is attached through {@code host_device}, a file through {@code file}. See {@link DiskOptionFormat} for
      * how the format is chosen when none is given.
+     * {@code cache=unsafe} needs {@code disposable=on} (a scratch disk whose contents may be lost).
      */
     public static DiskSpec disk(String text, int index) {
         OptionString o = OptionString.parse("--disk", text, "path", DISK_KEYS);
@@ -78,6 +79,12 @@ public final class GuestOptionParsers {
             default -> DiskBus.VIRTIO_BLK;
         }));
         b.readOnly(readOnly);
+        boolean disposable = o.flag("disposable", false);
+        if (alias(o, "cache", "driver.cache").filter("unsafe"::equals).isPresent() && !disposable) {
+            throw new IllegalArgumentException("--disk: cache=unsafe ignores guest flushes and loses data on a host "
+                    + "crash; add disposable=on if " + path + " is scratch");
+        }
+        b.disposable(disposable);
         o.get("serial").ifPresent(b::serial);
         return b.build();
     }
@@ -127,7 +134,7 @@ public final class GuestOptionParsers {
      * {@code --network tap,ifname=TAP}, {@code --network bridge=BR} or {@code --network none} (returns null).
      */
     public static NicSpec network(String text, int index) {
-        OptionString o = OptionString.parse("--network", text, "type", NET_KEYS);
+        OptionString o = OptionString.parse("--network", text, "type", NET_KEYS, Set.of("hostfwd"));
         String type = o.get("type").orElse(o.get("bridge").isPresent() ? "bridge" : "user");
         if (o.get("bridge").isPresent() && !type.equals("bridge")) {
             type = "bridge";
@@ -139,7 +146,7 @@ public final class GuestOptionParsers {
                 return null;
             case "user": {
                 List<PortForward> fwd = new ArrayList<>();
-                o.get("hostfwd").ifPresent(h -> {
+                for (String h : o.all("hostfwd")) {
                     for (String f : h.split(";")) {
                         Matcher m = HOSTFWD.matcher(f);
                         if (!m.matches()) {
@@ -150,7 +157,18 @@ public final class GuestOptionParsers {
                                 : PortForward.Protocol.UDP, m.group(2).isEmpty() ? "127.0.0.1" : m.group(2),
                                 Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4))));
                     }
-                });
+                }
+                for (int i = 0; i < fwd.size(); i++) {
+                    for (int j = 0; j < i; j++) {
+                        PortForward a = fwd.get(i);
+                        PortForward b = fwd.get(j);
+                        if (a.protocol() == b.protocol() && a.hostPort() == b.hostPort()
+                                && a.hostAddress().equals(b.hostAddress())) {
+                            throw new IllegalArgumentException("--network: host port " + a.hostAddress() + ":"
+                                    + a.hostPort() + " is forwarded twice");
+                        }
+                    }
+                }
                 base = NicSpec.user(id);
                 return new NicSpec(id, base.kind(), base.model(), o.get("mac").orElse(null), fwd,
                         o.flag("restrict", false), null, false, null);
@@ -169,7 +187,12 @@ public final class GuestOptionParsers {
                 base.ifname(), base.vhost(), base.bridge());
     }
 
-    /** {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]}. */
+    /**
+     * {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]
+     * [,password-file=FILE]}. Without a port or display the first free display from 0 on is taken (libvirt's
+     * autoport, see {@link VncAutoport}). A listener off loopback needs {@code password-file} (QEMU reads the
+     * password from the file; it never appears on the command line).
+     */
     public static VncSpec graphics(String text) {
         OptionString o = OptionString.parse("--graphics", text, "type", GRAPHICS_KEYS);
         String type = o.get("type").orElse("vnc");
@@ -179,7 +202,16 @@ public final class GuestOptionParsers {
         if (!type.equals("vnc")) {
             throw new IllegalArgumentException("--graphics: only vnc or none are supported, not '" + type + "'");
         }
-        int display = 0;
+        String listen = o.get("listen").orElse("127.0.0.1");
+        Path password = o.get("password-file").map(Path::of).orElse(null);
+        if (password != null && !Files.isRegularFile(password)) {
+            throw new IllegalArgumentException("--graphics: password-file=" + password + ": no such file");
+        }
+        if (password == null && !VncAutoport.loopback(listen)) {
+            throw new IllegalArgumentException("--graphics: VNC on listen=" + listen + " is reachable from other "
+                    + "machines: give password-file=FILE");
+        }
+        int display;
         if (o.get("display").isPresent()) {
             display = parseInt("--graphics", "display", o.require("display"));
         } else if (o.get("port").isPresent()) {
@@ -189,8 +221,10 @@ public final class GuestOptionParsers {
                         + "= port - 5900)");
             }
             display = port - 5900;
+        } else {
+            display = VncAutoport.freeDisplay(listen);
         }
-        return new VncSpec(o.get("listen").orElse("127.0.0.1"), display, null);
+        return new VncSpec(listen, display, password);
     }
 
     /** {@code usb:VID:PID} (hex) or {@code pci:BDF} ({@code [DDDD:]BB:DD.F}); returns the model object. */
@@ -212,12 +246,16 @@ public final class GuestOptionParsers {
 
     /** {@code --boot hd,cdrom,network} (virt-install names; also c, d, n). */
     public static BootDevice[] boot(String text) {
-        return Arrays.stream(text.split(",")).map(s -> switch (s.strip().toLowerCase(Locale.ROOT)) {
+        BootDevice[] order = Arrays.stream(text.split(",", -1)).map(s -> switch (s.strip().toLowerCase(Locale.ROOT)) {
             case "hd", "disk", "c" -> BootDevice.DISK;
             case "cdrom", "d" -> BootDevice.CDROM;
             case "network", "net", "n" -> BootDevice.NETWORK;
             default -> throw new IllegalArgumentException("--boot: unknown device '" + s + "' (hd, cdrom, network)");
         }).toArray(BootDevice[]::new);
+        if (Arrays.stream(order).distinct().count() != order.length) {
+            throw new IllegalArgumentException("--boot " + text + ": a device is named twice");
+        }
+        return order;
     }
 
     private static int parseInt(String option, String key, String v) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class, ImgBuildCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:qemu-img failed, image in use, check found problems, or a build step failed", "2:bad usage"})
-public final class ImgCommand implements Runnable {
+public final class ImgCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -29,8 +29,11 @@ public final class ImgCommand implements Runnable {
         return qemuImgBinary == null ? new QemuImg() : new QemuImg(qemuImgBinary);
     }
 
+    /** Without a subcommand: the usage on stderr, exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": missing a subcommand");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

@@ -48,7 +48,9 @@ public final class ImgConvertCommand implements Callable<Integer> {
     ByteSize sparse;
 
     @Option(names = "--preallocation", converter = ImgSupport.PreallocationConverter.class,
-        paramLabel = "off|metadata|falloc|full")
+        paramLabel = "off|metadata|falloc|full",
+        description = "Allocate the target's space up front: metadata (qcow2 tables), falloc (reserve), full (write "
+            + "zeros).")
     Preallocation preallocation;
 
     @Option(names = "--json", description = "Print qemu-img's view of the new image as JSON.")
@@ -57,14 +59,17 @@ public final class ImgConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return ImgSupport.run(spec, () -> {
-            if (Files.exists(target) && !Files.isSameFile(source, target)) {
-                throw new IllegalArgumentException(target + " already exists; refusing to overwrite it");
+            if (Files.exists(target) && Files.exists(source) && Files.isSameFile(source, target)) {
+                throw new IllegalArgumentException("source and target are the same file: " + target);
             }
             ConvertOptions opts = new ConvertOptions(sourceFormat, targetFormat, compress, sparse, preallocation, null);
             QemuImg img = parent.qemuImg();
-            ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "converting");
-            img.convert(source, target, opts, p);
-            p.finish();
+            try (AtomicOutput out = AtomicOutput.begin(spec, target)) {
+                ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "converting");
+                img.convert(source, out.temp(), opts, p);
+                p.finish();
+                out.publish();
+            }
             ImageInfo info = img.info(target);
             if (json) {
                 ImgSupport.printJson(spec, info);

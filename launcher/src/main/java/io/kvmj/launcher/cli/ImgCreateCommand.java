@@ -6,7 +6,6 @@ import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.ImageInfo;
 import io.kvmj.core.image.Preallocation;
 import io.kvmj.core.image.QemuImg;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,9 +15,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code kvmj img create FILE SIZE}: a new raw or qcow2 image. */
+/** {@code kvmj img create FILE SIZE}: a new image (qcow2 by default). */
 @Command(name = "create", mixinStandardHelpOptions = true,
-    description = "Create an image (raw or qcow2) with optional preallocation; shows progress for full preallocation.")
+    description = "Create an image (qcow2 by default; raw, vmdk, vdi, vhdx, ... with -f) with optional preallocation; "
+        + "shows progress for full preallocation. The file appears only when complete.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:created", "1:qemu-img failed", "2:bad usage (FILE exists, bad size)",
+        "130/143:interrupted (Ctrl-C/SIGTERM); nothing left behind"})
 public final class ImgCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,7 +37,7 @@ public final class ImgCreateCommand implements Callable<Integer> {
     ByteSize size;
 
     @Option(names = {"-f", "--format"}, defaultValue = "qcow2", converter = ImgSupport.FormatConverter.class,
-        description = "raw or qcow2 (default: ${DEFAULT-VALUE}).")
+        description = "Image format: qcow2, raw, vmdk, vdi, vhdx, ... (default: ${DEFAULT-VALUE}).")
     ImageFormat format;
 
     @Option(names = "--preallocation", converter = ImgSupport.PreallocationConverter.class,
@@ -56,9 +59,6 @@ public final class ImgCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return ImgSupport.run(spec, () -> {
-            if (Files.exists(file)) {
-                throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
-            }
             CreateOptions.Builder b = CreateOptions.builder(format).size(size).preallocation(preallocation)
                 .clusterSize(clusterSize).compat(compat);
             if (lazyRefcounts) {
@@ -66,12 +66,15 @@ public final class ImgCreateCommand implements Callable<Integer> {
             }
             CreateOptions opts = b.build();
             QemuImg img = parent.qemuImg();
-            if (preallocation == Preallocation.FULL) {
-                ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "preallocating");
-                img.create(file, opts, p);
-                p.finish();
-            } else {
-                img.create(file, opts);
+            try (AtomicOutput out = AtomicOutput.begin(spec, file)) {
+                if (preallocation == Preallocation.FULL) {
+                    ProgressPrinter p = ProgressPrinter.forConsole(spec.commandLine().getErr(), "preallocating");
+                    img.create(out.temp(), opts, p);
+                    p.finish();
+                } else {
+                    img.create(out.temp(), opts);
+                }
+                out.publish();
             }
             ImageInfo info = img.info(file);
             if (json) {

@@ -60,7 +60,9 @@ final class ImgSupport {
             err.println(name + ": " + e.getMessage());
             return 2;
         } catch (QemuImgException | ImageHeaderException | UncheckedIOException e) {
-            err.println(name + ": " + e.getMessage());
+            if (!AtomicOutput.interrupted()) { // else the interrupt hook reports, in one line
+                err.println(name + ": " + e.getMessage());
+            }
             return 1;
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());

@@ -20,6 +20,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code kvmj img xen}: what a Xen guest's {@code disk = [...]} becomes under kvmj. */
@@ -40,11 +41,16 @@ public final class ImgXenCommand implements Callable<Integer> {
         String disk;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Input input;
 
-    @Option(names = "--bus", defaultValue = "virtio-blk", paramLabel = "virtio-blk|virtio-scsi|ide|sata",
-        description = "Bus for the kvmj disks (default: ${DEFAULT-VALUE}).")
+    @Parameters(arity = "0..1", paramLabel = "TEXT", description = "The disk setting (as --disk TEXT), e.g. "
+        + "\"disk = ['phy:/dev/vg/a,xvda,w']\".")
+    String text;
+
+    @Option(names = "--bus", defaultValue = "virtio", paramLabel = "virtio|scsi|ide|sata",
+        description = "Bus for the kvmj disks, as in 'kvmj run --disk bus=' (default: ${DEFAULT-VALUE}; "
+            + "virtio-blk and virtio-scsi are accepted too).")
     String bus;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -53,8 +59,16 @@ public final class ImgXenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return ImgSupport.run(spec, () -> {
-            String text = input.disk;
-            if (input.config != null) {
+            int given = (text == null ? 0 : 1) + (input == null ? 0 : 1);
+            if (given != 1) {
+                throw new IllegalArgumentException(given == 0 ? "give the disk setting: TEXT, --disk TEXT or --config FILE"
+                    : "give the disk setting once: TEXT, --disk TEXT or --config FILE");
+            }
+            String text = input == null ? this.text : input.disk;
+            if (input != null && input.config != null) {
+                if (!Files.isRegularFile(input.config)) {
+                    throw new IllegalArgumentException("--config " + input.config + ": no such file");
+                }
                 Matcher m = DISK_SETTING.matcher(Files.readString(input.config));
                 if (!m.find()) {
                     throw new IllegalArgumentException("no 'disk = [...]' setting in " + input.config);
@@ -92,7 +106,7 @@ public final class ImgXenCommand implements Callable<Integer> {
             case "virtio-scsi", "scsi" -> DiskBus.VIRTIO_SCSI;
             case "ide" -> DiskBus.IDE;
             case "sata" -> DiskBus.SATA;
-            default -> throw new IllegalArgumentException("unknown --bus " + name + " (virtio-blk, virtio-scsi, ide, sata)");
+            default -> throw new IllegalArgumentException("--bus " + name + ": not one of virtio, scsi, ide, sata");
         };
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Run QEMU/KVM virtual machines from Java.",
     subcommands = {
-        picocli.CommandLine.HelpCommand.class,
+        HelpCommand.class,
         picocli.AutoComplete.GenerateCompletion.class,
         CheckCommand.class,
         DemoCommand.class,
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         ListCommand.class,
         StopCommand.class,
+        RmCommand.class,
         ConsoleCommand.class,
         QmpCliCommand.class,
         EventsCommand.class,
@@ -34,12 +35,15 @@ import picocli.CommandLine.Command;
         "0:success",
         "1:the operation ran and failed (check failed, guest check failed, QMP error)",
         "2:bad usage or internal error"})
-public final class KvmjCommand implements Runnable {
+public final class KvmjCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: the usage on stderr, exit 2 (a usage error). */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": missing a subcommand");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

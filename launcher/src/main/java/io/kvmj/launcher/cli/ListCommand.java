@@ -33,12 +33,13 @@ public final class ListCommand implements Callable<Integer> {
             }
             out.println(Json.pretty(a));
         } else if (guests.isEmpty()) {
-            out.println("no running guests");
+            out.println("no guests");
         } else {
-            out.printf("%-24s %8s  %-5s  %-8s  %s%n", "NAME", "PID", "ACCEL", "MODE", "STARTED");
+            out.printf("%-24s %8s  %-7s  %-5s  %-8s  %-21s  %s%n", "NAME", "PID", "STATE", "ACCEL", "MODE", "VNC",
+                    "STARTED");
             for (GuestInfo g : guests) {
-                out.printf("%-24s %8d  %-5s  %-8s  %s%n", g.name(), g.pid(), g.accelerator(),
-                        g.detached() ? "detached" : "attached", g.created());
+                out.printf("%-24s %8d  %-7s  %-5s  %-8s  %-21s  %s%n", g.name(), g.pid(), g.alive() ? "running" : "exited",
+                        g.accelerator(), g.detached() ? "detached" : "attached", g.vnc().orElse("-"), g.created());
             }
         }
         out.flush();

@@ -1,7 +1,9 @@
 package io.kvmj.launcher.cli;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,15 +16,18 @@ import java.util.Set;
  * are removed, and inside double quotes {@code \"} and {@code \\} stand for {@code "} and {@code \}.
  * A leading element without
  * {@code =} is the value of the command's default key (for example {@code path} for {@code --disk}); a
- * later element without {@code =} is a flag with value {@code on}. Keys are case-sensitive and unique.
+ * later element without {@code =} is a flag with value {@code on}. Keys are case-sensitive and unique, except
+ * the repeatable keys a caller names (QEMU's {@code hostfwd=}), whose values {@link #all(String)} returns in order.
  */
 public final class OptionString {
     private final String option;
     private final Map<String, String> values;
+    private final Map<String, List<String>> repeated;
 
-    private OptionString(String option, Map<String, String> values) {
+    private OptionString(String option, Map<String, String> values, Map<String, List<String>> repeated) {
         this.option = option;
         this.values = Collections.unmodifiableMap(values);
+        this.repeated = Collections.unmodifiableMap(repeated);
     }
 
     /**
@@ -34,10 +39,20 @@ public final class OptionString {
      * @throws IllegalArgumentException on syntax errors, unknown or repeated keys
      */
     public static OptionString parse(String option, String text, String defaultKey, Set<String> allowed) {
+        return parse(option, text, defaultKey, allowed, Set.of());
+    }
+
+    /**
+     * As {@link #parse(String, String, String, Set)}; the keys in {@code repeatable} may be given more than once
+     * (read them with {@link #all(String)}; {@link #get(String)} answers the first).
+     */
+    public static OptionString parse(String option, String text, String defaultKey, Set<String> allowed,
+                                     Set<String> repeatable) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException(option + ": empty value");
         }
         Map<String, String> out = new LinkedHashMap<>();
+        Map<String, List<String>> multi = new LinkedHashMap<>();
         int i = 0;
         int index = 0;
         while (i <= text.length()) {
@@ -83,12 +98,24 @@ public final class OptionString {
                 throw new IllegalArgumentException(option + ": unknown key '" + key + "' in '" + text
                         + "' (known: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
             }
-            if (out.put(key, value) != null) {
+            if (repeatable.contains(key)) {
+                multi.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+                out.putIfAbsent(key, value);
+            } else if (out.put(key, value) != null) {
                 throw new IllegalArgumentException(option + ": '" + key + "' given twice in '" + text + "'");
             }
             index++;
         }
-        return new OptionString(option, out);
+        return new OptionString(option, out, multi);
+    }
+
+    /** Every value of a repeatable key, in the order given (empty when absent); for other keys, at most one. */
+    public List<String> all(String key) {
+        List<String> r = repeated.get(key);
+        if (r != null) {
+            return r;
+        }
+        return get(key).map(List::of).orElse(List.of());
     }
 
     /**

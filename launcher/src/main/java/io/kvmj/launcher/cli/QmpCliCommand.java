@@ -1,9 +1,9 @@
 package io.kvmj.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.launcher.ClaimedQmp;
 import io.kvmj.launcher.GuestException;
-import io.kvmj.qmp.QmpClient;
-import io.kvmj.qmp.QmpClientOptions;
+import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.qmp.QmpErrorException;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpMonitor;
@@ -34,7 +34,7 @@ public final class QmpCliCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "Connect to this QMP socket instead of a named guest.")
     Path socket;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.Positive.class,
             description = "Bound on connecting and on the reply (default ${DEFAULT-VALUE}).")
     long timeout;
 
@@ -74,7 +74,7 @@ public final class QmpCliCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         Duration d = Duration.ofSeconds(timeout);
-        try (QmpMonitor qmp = open(t.socket, d, "qmp-cli")) {
+        try (QmpMonitor qmp = t.guest == null ? open(t.socket, d, "qmp-cli") : GuestRegistry.connect(t.guest, d)) {
             JsonNode reply = qmp.call(t.rest.get(0), arguments, d);
             out.println(Json.pretty(reply));
             out.flush();
@@ -90,8 +90,8 @@ public final class QmpCliCommand implements Callable<Integer> {
         }
     }
 
+    /** Connects to an explicit {@code --socket} (claimed, see {@link ClaimedQmp}); a missing file fails at once. */
     static QmpMonitor open(Path socket, Duration timeout, String name) {
-        return QmpClient.open(socket, QmpClientOptions.builder().name(name).connectTimeout(timeout)
-                .handshakeTimeout(timeout).commandTimeout(timeout).build());
+        return ClaimedQmp.open(List.of(socket), name, timeout);
     }
 }

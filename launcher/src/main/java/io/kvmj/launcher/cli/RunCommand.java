@@ -13,6 +13,7 @@ import io.kvmj.core.model.NumaNode;
 import io.kvmj.core.model.PciHostDevice;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.launcher.Guest;
+import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.LaunchException;
 import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.LaunchPlan;
@@ -49,7 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "Guest name, unique per user (letters, digits, . _ -).")
     String name;
 
-    @Option(names = "--memory", defaultValue = "512", paramLabel = "MiB", description = "Memory in MiB (default ${DEFAULT-VALUE}).")
+    @Option(names = "--memory", defaultValue = "512", paramLabel = "SIZE", converter = MemorySizeConverter.class,
+            description = "Memory: MiB, or with a unit as qemu -m takes it (512M, 2G; default ${DEFAULT-VALUE} MiB).")
     long memory;
 
     @Option(names = "--vcpus", defaultValue = "1", description = "Number of vCPUs (default ${DEFAULT-VALUE}).")
@@ -58,19 +60,22 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
     String machine;
 
-    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE[,format=raw|qcow2|vmdk|vdi|vhdx|vpc]"
-            + "[,cache=none|writeback|writethrough|directsync|unsafe][,io=threads|native|io_uring]"
-            + "[,bus=virtio|scsi|ide|sata][,readonly=on][,serial=S]; aio= and virt-install's driver.io=, driver.cache=,"
-            + " driver.type= work too; a comma in a value is written ',,' or the value quoted \"...\". Without format"
-            + " the format is detected as QEMU does; a block device attaches as host_device. Repeatable."})
+    @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE [,format=FMT] "
+            + "[,cache=MODE] [,io=MODE] [,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on], "
+            + "written without spaces; FMT: raw, qcow2, or read-only vmdk, vdi, vhdx, vpc (detected as QEMU does "
+            + "when not given; a block device attaches as host_device); cache: none, writeback, writethrough, "
+            + "directsync or unsafe (unsafe needs disposable=on: a scratch disk whose data may be lost); io (or aio): "
+            + "threads, native or io_uring; virt-install's driver.io=, driver.cache=, driver.type= work too; a comma "
+            + "in a value is written ',,' or the value quoted \"...\". Repeatable."})
     List<String> disks = new ArrayList<>();
 
-    @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG[,security=mapped-xattr|mapped-file|"
-            + "passthrough|none][,readonly=on]: a virtio-9p share. Repeatable.")
+    @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG [,security=MODEL] [,readonly=on]: a "
+            + "virtio-9p share; MODEL: mapped-xattr (default), mapped-file, passthrough or none. Repeatable.")
     List<String> shares = new ArrayList<>();
 
-    @Option(names = "--network", paramLabel = "SPEC", description = "user[,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]"
-            + "[,restrict=on][,mac=M] | tap,ifname=TAP | bridge=BR | none (default: none). Repeatable.")
+    @Option(names = "--network", paramLabel = "SPEC", description = "user [,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT]... "
+            + "[,restrict=on] [,mac=M] | tap,ifname=TAP | bridge=BR | none (default: none); hostfwd may be "
+            + "repeated. Repeatable.")
     List<String> networks = new ArrayList<>();
 
     @Option(names = "--graphics", paramLabel = "SPEC", description = "none (default) or vnc[,listen=ADDR][,port=PORT|display=N].")
@@ -136,11 +141,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--qemu-arg", paramLabel = "ARG", description = "Extra raw QEMU argument appended as is. Repeatable.")
     List<String> qemuArgs = new ArrayList<>();
 
-    @Option(names = "--ready-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Bound on start-up "
+    @Option(names = "--ready-timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.Positive.class, description = "Bound on start-up "
             + "until QMP is ready (default ${DEFAULT-VALUE}).")
     long readyTimeout;
 
-    @Option(names = "--shutdown-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "ACPI power-down "
+    @Option(names = "--shutdown-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            converter = Counts.NonNegative.class, description = "ACPI power-down "
             + "bound on Ctrl-C (default ${DEFAULT-VALUE}); quit, SIGTERM and SIGKILL follow, 5 s each.")
     long shutdownTimeout;
 
@@ -155,6 +161,9 @@ public final class RunCommand implements Callable<Integer> {
         GuestSpec guest;
         try {
             guest = toSpec();
+        } catch (InvalidSpecException e) {
+            err.println("kvmj run: " + SpecFlags.describe(e));
+            return ExitCodes.USAGE;
         } catch (IllegalArgumentException e) {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -201,6 +210,10 @@ public final class RunCommand implements Callable<Integer> {
             }
             return foreground(g, out, err);
         } catch (LaunchException e) {
+            if (e.getCause() instanceof InvalidSpecException ise) { // found while planning: the user's input
+                err.println("kvmj run: " + SpecFlags.describe(ise));
+                return ExitCodes.USAGE;
+            }
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
         }
@@ -222,14 +235,17 @@ public final class RunCommand implements Callable<Integer> {
                     .put("accelerator", g.accelerator().accelerator()).put("acceleratorReason", g.accelerator().reason())
                     .put("runtimeDir", g.runtimeDir().path().toString())
                     .put("qmpSocket", g.runtimeDir().qmpSocket().toString())
+                    .put("eventsSocket", g.runtimeDir().eventsSocket().toString())
                     .put("consoleSocket", g.runtimeDir().consoleSocket().toString())
                     .put("consoleLog", g.runtimeDir().consoleLog().toString())
                     .put("detached", detach);
+            o.put("vnc", GuestInfo.vncOf(g.commandLine()).orElse(null));
             out.println(Json.pretty(o));
         } else {
             out.printf("guest %s started: pid %d, accelerator %s (%s)%n", g.name(), g.pid(),
                     g.accelerator().accelerator(), g.accelerator().reason());
             out.printf("runtime directory %s%n", g.runtimeDir().path());
+            GuestInfo.vncOf(g.commandLine()).ifPresent(v -> out.printf("VNC on %s%n", v));
         }
         out.flush();
     }

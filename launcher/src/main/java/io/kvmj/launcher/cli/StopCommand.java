@@ -34,7 +34,7 @@ public final class StopCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Skip the ACPI power-down and the agent: quit, then SIGTERM, then SIGKILL.")
     boolean force;
 
-    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS", converter = Counts.NonNegative.class,
             description = "Bound on the ACPI power-down (default ${DEFAULT-VALUE}).")
     long timeout;
 
@@ -45,8 +45,30 @@ public final class StopCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ShutdownResult r;
+        java.util.Optional<io.kvmj.launcher.GuestInfo> exited;
         try {
-            r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force);
+            exited = GuestRegistry.findAny(name).filter(g -> !g.alive());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("kvmj stop: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (exited.isPresent()) { // nothing to stop: say how it ended and remove what it left
+            java.nio.file.Path dir = GuestRegistry.remove(name);
+            if (json) {
+                out.println(Json.pretty(Json.object().put("name", name).put("how", "EXITED").put("graceful", false)
+                        .put("removed", dir.toString())));
+            } else {
+                out.printf("guest %s had already exited (exit status unknown); removed %s%n", name, dir);
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+        try {
+            PrintWriter err = spec.commandLine().getErr();
+            r = GuestRegistry.stop(name, Duration.ofSeconds(timeout), force, note -> {
+                err.println("kvmj stop: " + name + ": " + note + "; --force skips the wait");
+                err.flush();
+            });
         } catch (GuestException e) {
             spec.commandLine().getErr().println("kvmj stop: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -43,4 +43,20 @@ public final class Pids {
             return ProcessHandle.of(pid).flatMap(h -> h.info().command());
         }
     }
+
+    /**
+     * The command line of {@code pid} (arguments joined by a space; from /proc/PID/cmdline, else
+     * {@link ProcessHandle.Info}), empty when unknown.
+     */
+    public static Optional<String> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            if (raw.length > 0) {
+                return Optional.of(new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').strip());
+            }
+            return Optional.empty(); // a kernel thread or a zombie
+        } catch (IOException e) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine());
+        }
+    }
 }

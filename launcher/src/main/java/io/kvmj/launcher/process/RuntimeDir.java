@@ -228,7 +228,7 @@ public final class RuntimeDir {
     public boolean isLive() {
         Optional<Long> pid = qemuPid();
         if (pid.isPresent()) {
-            return Pids.alive(pid.get()) && looksLikeQemu(pid.get());
+            return isQemuOf(pid.get());
         }
         Map<String, String> info = readInfo();
         String launcher = info.get("launcherPid");
@@ -251,8 +251,21 @@ public final class RuntimeDir {
         }
     }
 
-    private static boolean looksLikeQemu(long pid) {
-        // guards against pid reuse; when the command is unknown, trust the pid
+    /**
+     * True when {@code pid} is alive and is this guest's QEMU: its command line names this runtime directory (QEMU
+     * is started with {@code -pidfile DIR/qemu.pid} and its sockets in DIR). Guards against a reused pid, including
+     * one that now belongs to another guest's QEMU. Only when the command line cannot be read (no /proc, another
+     * user's process) does the executable name decide (contains {@code qemu}), and when that is unknown too, the
+     * pid is trusted.
+     */
+    public boolean isQemuOf(long pid) {
+        if (!Pids.alive(pid)) {
+            return false;
+        }
+        Optional<String> cmdline = Pids.commandLine(pid);
+        if (cmdline.isPresent()) {
+            return cmdline.get().contains(dir.toString() + "/");
+        }
         return Pids.command(pid).map(c -> c.contains("qemu")).orElse(true);
     }
 

@@ -15,13 +15,22 @@ import java.util.List;
  * @param format      the active layer's format driver, null for an empty drive
  * @param virtualSize the size the guest sees, in bytes (0 for an empty drive)
  * @param readOnly    the guest cannot write the drive
- * @param cache       cache flags of the active node, null for an empty drive
+ * @param cache       cache flags of the active node as the guest runs it now (a virtio-blk guest driver that
+ *                    does not enable the write cache turns writeback into writethrough), null for an empty drive
+ * @param configuredCache the cache mode the drive was configured with (the device's {@code write-cache}
+ *                    property), null when unknown or for an empty drive
  * @param chain       active layer first, then its backing images down to the base; empty for an empty drive
  */
 public record DriveInfo(String id, String device, String qdev, String activeNode, String file, String format,
-                        long virtualSize, boolean readOnly, CacheFlags cache, List<ImageLayer> chain) {
+                        long virtualSize, boolean readOnly, CacheFlags cache, CacheFlags configuredCache,
+                        List<ImageLayer> chain) {
     public DriveInfo {
         chain = List.copyOf(chain);
+    }
+
+    /** This drive with the configured cache mode filled in. */
+    public DriveInfo withConfiguredCache(CacheFlags configured) {
+        return new DriveInfo(id, device, qdev, activeNode, file, format, virtualSize, readOnly, cache, configured, chain);
     }
 
     /** True when a medium is inserted (always for disks; CD-ROM drives may be empty). */

@@ -24,7 +24,26 @@ public final class Drives {
     public static List<DriveInfo> query(QmpMonitor qmp) {
         JsonNode blocks = qmp.call("query-block", null);
         JsonNode nodes = qmp.call("query-named-block-nodes", QmpJson.object().put("flat", true));
-        return parse(blocks, nodes);
+        List<DriveInfo> out = new ArrayList<>();
+        for (DriveInfo d : parse(blocks, nodes)) {
+            out.add(d.cache() == null || d.qdev().isEmpty() ? d : d.withConfiguredCache(configured(qmp, d)));
+        }
+        return out;
+    }
+
+    /**
+     * The configured cache mode: the host-side flags (direct, no-flush) with the device's {@code write-cache}
+     * property ({@code off}: writethrough; {@code on}/{@code auto}: writeback), which the guest's driver may since
+     * have changed in {@code query-block}. Null when QEMU cannot say.
+     */
+    private static CacheFlags configured(QmpMonitor qmp, DriveInfo d) {
+        try {
+            String wc = qmp.call("qom-get", QmpJson.object().put("path", d.qdev()).put("property", "write-cache"))
+                .asText();
+            return new CacheFlags(!"off".equals(wc), d.cache().direct(), d.cache().noFlush());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The names of all block nodes (including backup targets and implicit {@code #blockNNN} nodes). */
@@ -66,7 +85,7 @@ public final class Drives {
             String id = deviceId(device, qdev);
             JsonNode ins = b.path("inserted");
             if (ins.isMissingNode() || ins.isNull()) {
-                out.add(new DriveInfo(id, device, qdev, null, null, null, 0, false, null, List.of()));
+                out.add(new DriveInfo(id, device, qdev, null, null, null, 0, false, null, null, List.of()));
                 continue;
             }
             List<ImageLayer> chain = new ArrayList<>();
@@ -99,7 +118,7 @@ public final class Drives {
             ImageLayer active = chain.isEmpty() ? null : chain.get(0);
             out.add(new DriveInfo(id, device, qdev, node, active == null ? ins.path("file").asText(null) : active.file(),
                 active == null ? ins.path("drv").asText(null) : active.format(),
-                active == null ? 0 : active.virtualSize(), ins.path("ro").asBoolean(), cache, chain));
+                active == null ? 0 : active.virtualSize(), ins.path("ro").asBoolean(), cache, null, chain));
         }
         return out;
     }

@@ -18,7 +18,7 @@ class DemoCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("demo", "--kernel", "/nonexistent");
         assertEquals(2, code);
-        assertEquals("kvmj: kernel file not found: /nonexistent (given with --kernel)", err.toString().strip());
+        assertEquals("kvmj demo: kernel file not found: /nonexistent (given with --kernel)", err.toString().strip());
         assertFalse(err.toString().contains("Exception"));
         assertEquals("", out.toString());
     }

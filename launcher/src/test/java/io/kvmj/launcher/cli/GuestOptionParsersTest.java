@@ -64,8 +64,8 @@ class GuestOptionParsersTest {
         assertNull(GuestOptionParsers.network("none", 3));
         assertThrows(IllegalArgumentException.class, () -> GuestOptionParsers.network("user,hostfwd=2222:22", 0));
 
-        VncSpec v = GuestOptionParsers.graphics("vnc,listen=0.0.0.0,port=5905");
-        assertEquals("0.0.0.0", v.host());
+        VncSpec v = GuestOptionParsers.graphics("vnc,listen=127.0.0.2,port=5905");
+        assertEquals("127.0.0.2", v.host());
         assertEquals(5, v.display());
         assertEquals("127.0.0.1", GuestOptionParsers.graphics("vnc").host());
         assertNull(GuestOptionParsers.graphics("none"));
@@ -79,5 +79,56 @@ class GuestOptionParsersTest {
 
         assertArrayEquals(new BootDevice[] {BootDevice.CDROM, BootDevice.DISK}, GuestOptionParsers.boot("cdrom,hd"));
         assertThrows(IllegalArgumentException.class, () -> GuestOptionParsers.boot("floppy"));
+    }
+
+    @Test
+    void unsafeCacheNeedsDisposableOn() throws Exception {
+        Path img = Files.write(tmp.resolve("scratch.img"), new byte[512]);
+        DiskSpec d = GuestOptionParsers.disk(img + ",cache=unsafe,disposable=on", 0);
+        assertEquals(CacheMode.UNSAFE, d.cache());
+        assertTrue(d.disposable());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestOptionParsers.disk(img + ",cache=unsafe", 0));
+        assertTrue(e.getMessage().startsWith("--disk: cache=unsafe") && e.getMessage().contains("disposable=on"),
+                e.getMessage());
+        // and QEMU's argv renders it (the model accepts a disposable unsafe disk)
+        String argv = String.join(" ", io.kvmj.core.qemu.QemuCommandLine.renderDefault(
+                io.kvmj.core.model.GuestSpec.builder("g").disk(d).build()).argv());
+        assertTrue(argv.contains("no-flush"), argv);
+    }
+
+    @Test
+    void severalHostForwards() {
+        NicSpec n = GuestOptionParsers.network("user,hostfwd=tcp::2222-:22,hostfwd=tcp:127.0.0.1:8080-:80", 0);
+        assertEquals(2, n.forwards().size());
+        assertEquals(2222, n.forwards().get(0).hostPort());
+        assertEquals(8080, n.forwards().get(1).hostPort());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestOptionParsers.network("user,hostfwd=tcp::2222-:22,hostfwd=tcp::2222-:23", 0));
+        assertTrue(e.getMessage().contains("forwarded twice"), e.getMessage());
+    }
+
+    @Test
+    void vncTakesAFreePortAndNeedsAPasswordOffLoopback() throws Exception {
+        VncSpec first = GuestOptionParsers.graphics("vnc");
+        try (java.net.ServerSocket held = new java.net.ServerSocket()) {
+            // another guest holds that port: the next guest gets another one
+            held.setReuseAddress(true);
+            held.bind(new java.net.InetSocketAddress("127.0.0.1", first.port()));
+            VncSpec second = GuestOptionParsers.graphics("vnc");
+            assertTrue(second.port() != first.port(), "autoport must skip a port in use: " + second);
+            assertEquals("127.0.0.1", second.host());
+        }
+        assertEquals(5907, GuestOptionParsers.graphics("vnc,port=5907").port());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GuestOptionParsers.graphics("vnc,listen=0.0.0.0,port=5907"));
+        assertTrue(e.getMessage().contains("password-file="), e.getMessage());
+        Path pw = Files.writeString(tmp.resolve("vnc.pw"), "s3cret");
+        VncSpec open = GuestOptionParsers.graphics("vnc,listen=0.0.0.0,port=5907,password-file=" + pw);
+        assertEquals(pw, open.passwordFile());
+        // list shows the address, read back from the command line as rendered and shell-quoted
+        String cmd = io.kvmj.core.qemu.ShellQuote.join(io.kvmj.core.qemu.QemuCommandLine.renderDefault(
+                io.kvmj.core.model.GuestSpec.builder("g").vnc(open).build()).argv());
+        assertEquals("0.0.0.0:5907", io.kvmj.launcher.GuestInfo.vncOf(cmd).orElseThrow(), cmd);
     }
 }

@@ -52,4 +52,17 @@ class ImgXenCommandTest {
         assertTrue(bad.err().contains("'cow:'"), bad.err());
         assertEquals(2, run("img", "xen").exit());
     }
+
+    @Test
+    void readmeFormWithAPositionalSettingAndAMissingConfig() {
+        Run positional = run("img", "xen", "disk = ['phy:/dev/vg/vm,xvda,w']");
+        assertEquals(0, positional.exit(), positional.err());
+        assertTrue(positional.out().contains("host_device /dev/vg/vm"), positional.out());
+        Run missing = run("img", "xen", "--config", "/nonexistent");
+        assertEquals(2, missing.exit(), missing.err());
+        assertEquals("kvmj img xen: --config /nonexistent: no such file", missing.err().strip());
+        Run both = run("img", "xen", "disk = []", "--disk", "disk = []");
+        assertEquals(2, both.exit(), both.err());
+        assertEquals(0, run("img", "xen", "--bus", "scsi", "disk = ['phy:/dev/vg/vm,xvda,w']").exit());
+    }
 }
