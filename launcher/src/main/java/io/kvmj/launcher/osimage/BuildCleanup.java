@@ -81,6 +81,18 @@ final class BuildCleanup implements AutoCloseable {
     }
 
     private void runAll() {
+        // an interrupt (Ctrl-C) must not cut the undo steps short: run them with the flag cleared, then restore it
+        boolean interrupted = Thread.interrupted();
+        try {
+            runActions();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void runActions() {
         while (true) {
             Action a;
             synchronized (this) {
