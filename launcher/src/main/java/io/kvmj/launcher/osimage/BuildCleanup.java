@@ -60,11 +60,6 @@ final class BuildCleanup implements AutoCloseable {
         }
     }
 
-    /** Removes the most recent action without running it (the step it undoes was committed). */
-    synchronized void forgetLast() {
-        actions.pop();
-    }
-
     /** Problems the cleanup met (best effort: one failed step does not stop the others). */
     synchronized List<String> problems() {
         return List.copyOf(problems);
