@@ -60,11 +60,6 @@ final class BuildCleanup implements AutoCloseable {
         }
     }
 
-    /** Removes the most recent action without running it (the step it undoes was committed). */
-    synchronized void forgetLast() {
-        actions.pop();
-    }
-
     /** Problems the cleanup met (best effort: one failed step does not stop the others). */
     synchronized List<String> problems() {
         return List.copyOf(problems);
@@ -81,6 +76,18 @@ final class BuildCleanup implements AutoCloseable {
     }
 
     private void runAll() {
+        // an interrupt (Ctrl-C) must not cut the undo steps short: run them with the flag cleared, then restore it
+        boolean interrupted = Thread.interrupted();
+        try {
+            runActions();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void runActions() {
         while (true) {
             Action a;
             synchronized (this) {

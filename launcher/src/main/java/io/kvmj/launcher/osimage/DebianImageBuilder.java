@@ -163,7 +163,28 @@ public final class DebianImageBuilder {
         KvmjCache.installAtomically(entry, dir -> new BaseImageBuilder(release, packages, mirror, work, cleanup, phases)
             .build(dir));
         cleanup.runLast();
+        retireOldLayouts(release);
         return new CachedBase(entry, entry.resolve(BaseManifest.DISK), BaseManifest.read(entry), false);
+    }
+
+    /** Deletes cached bases of {@code release} made by an older layout version (they are never used again). */
+    private void retireOldLayouts(DebianRelease release) {
+        try (var s = Files.list(cacheRoot)) {
+            for (Path dir : (Iterable<Path>) s::iterator) {
+                if (!dir.getFileName().toString().startsWith(release.osName() + "-")) {
+                    continue;
+                }
+                try {
+                    if (BaseManifest.read(dir).layoutVersion() < DebianBase.LAYOUT_VERSION) {
+                        BuildCleanup.deleteTree(dir);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // unreadable manifest or concurrent removal: leave it
+                }
+            }
+        } catch (IOException e) {
+            // nothing to retire
+        }
     }
 
     private static void requireSpace(Path dir, long bytes) throws IOException {

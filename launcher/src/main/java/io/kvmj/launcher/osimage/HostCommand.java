@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HostCommand {
     private static final int TAIL_LINES = 15;
+    private static final Duration GRACE = Duration.ofSeconds(20);
 
     private HostCommand() {}
 
@@ -61,16 +63,39 @@ final class HostCommand {
             throw new ImageBuildException("I/O error talking to " + argv.get(0) + ": " + e.getMessage(), e);
         } finally {
             if (p.isAlive()) {
-                p.destroy();
-                try {
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    p.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
+                stop(p);
             }
+        }
+    }
+
+    /**
+     * Stops a tool that is still running (timeout, Ctrl-C): SIGTERM so it can clean up (mmdebstrap unmounts its
+     * /proc, /sys, /dev), then after {@link #GRACE} SIGKILL to it and every process it started, so no orphan keeps
+     * writing into the build directory.
+     */
+    private static void stop(Process p) {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        p.destroy();
+        boolean interrupted = Thread.interrupted();
+        try {
+            p.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        tree.addAll(p.descendants().toList());
+        p.destroyForcibly();
+        for (ProcessHandle h : tree) {
+            h.destroyForcibly();
+        }
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // gone or unkillable (D state); the caller's cleanup still refuses to delete across mounts
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
