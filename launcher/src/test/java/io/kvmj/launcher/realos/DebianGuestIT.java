@@ -151,6 +151,22 @@ class DebianGuestIT {
 
     @Test
     @Order(2)
+    void rootLogsInOnTheSerialConsoleAndTheServicesRun() {
+        guest.send("root\n");
+        guest.awaitConsole("Password:", Duration.ofSeconds(300));
+        guest.send("kvmj-it\n");
+        guest.awaitConsole("root@" + HOSTNAME + ":~#", Duration.ofSeconds(300));
+        guest.send("echo KVMJ-$((6*7))-OK\n");
+        guest.awaitConsole("KVMJ-42-OK", Duration.ofSeconds(120));
+        GuestExecResult active = exec("systemctl", "is-active", "ssh", "systemd-logind", "dbus",
+                "serial-getty@ttyS0", "qemu-guest-agent");
+        assertEquals("active\nactive\nactive\nactive\nactive\n", active.stdoutText(), active.stderrText());
+        GuestExecResult ip = exec("ip", "-4", "-o", "addr", "show", "eth0");
+        assertTrue(ip.stdoutText().contains("inet 10.0.2."), "DHCP from QEMU's user network: " + ip.stdoutText());
+    }
+
+    @Test
+    @Order(2)
     void cloudInitAppliedTheKeyAndTheHostname() throws Exception {
         try (QgaClient agent = guest.agent()) {
             assertEquals(HOSTNAME, agent.hostName());
