@@ -2,6 +2,7 @@ package io.kvmj.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.launcher.GuestInfo;
+import io.kvmj.launcher.GuestStatus;
 import io.kvmj.launcher.ShutdownResult;
 
 /** JSON shapes of guests and results. */
@@ -18,6 +19,16 @@ final class GuestJson {
         o.put("consoleLog", g.consoleLog() == null ? null : g.consoleLog().toString());
         o.put("vnc", g.vnc().orElse(null));
         o.put("commandLine", g.commandLine());
+        return o;
+    }
+
+    /** {@link #of(GuestInfo)} with what {@link GuestStatus} adds. */
+    static ObjectNode of(GuestInfo g, GuestStatus s) {
+        ObjectNode o = of(g);
+        o.put("state", s.state()).put("vcpus", s.vcpus()).put("memoryMiB", s.memoryMiB()).put("ssh", s.ssh())
+                .put("sshUser", s.sshUser()).put("agentChannel", s.agentChannel())
+                .put("agentSocket", s.agentChannel() ? g.runtimeDir().resolve("qga.sock").toString() : null)
+                .put("uptimeSeconds", s.uptime() == null ? null : s.uptime().toSeconds());
         return o;
     }
 

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         EventsCommand.class,
         AgentCommand.class,
         SshCommand.class,
+        InfoCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -3,6 +3,8 @@ package io.kvmj.launcher.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.GuestRegistry;
+import io.kvmj.launcher.GuestStatus;
+import java.time.Duration;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kvmj list}: the current user's running guests. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List running guests (found in the runtime directories; stale ones are removed).",
+        description = {"List guests (found in the runtime directories; stale ones are removed): state as QEMU reports it "
+            + "(running, paused, prelaunch, ...; exited for a detached guest whose QEMU died; unknown when its QMP "
+            + "sockets are held by other clients), vCPUs, memory, accelerator, ssh and VNC addresses, uptime."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed (possibly none)", "2:internal error"})
 public final class ListCommand implements Callable<Integer> {
     @Spec
@@ -26,20 +30,23 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<GuestInfo> guests = GuestRegistry.list();
+        Duration ask = Duration.ofSeconds(2);
         if (json) {
             ArrayNode a = Json.MAPPER.createArrayNode();
             for (GuestInfo g : guests) {
-                a.add(GuestJson.of(g));
+                a.add(GuestJson.of(g, GuestStatus.of(g, ask)));
             }
             out.println(Json.pretty(a));
         } else if (guests.isEmpty()) {
             out.println("no guests");
         } else {
-            out.printf("%-24s %8s  %-7s  %-5s  %-8s  %-21s  %s%n", "NAME", "PID", "STATE", "ACCEL", "MODE", "VNC",
-                    "STARTED");
+            String fmt = "%-20s %8s  %-9s %5s %8s  %-5s  %-8s  %-15s  %-15s  %s%n";
+            out.printf(fmt, "NAME", "PID", "STATE", "VCPUS", "MEMORY", "ACCEL", "MODE", "SSH", "VNC", "UPTIME");
             for (GuestInfo g : guests) {
-                out.printf("%-24s %8d  %-7s  %-5s  %-8s  %-21s  %s%n", g.name(), g.pid(), g.alive() ? "running" : "exited",
-                        g.accelerator(), g.detached() ? "detached" : "attached", g.vnc().orElse("-"), g.created());
+                GuestStatus s = GuestStatus.of(g, ask);
+                out.printf(fmt, g.name(), g.pid(), s.state(), s.vcpus(), s.memoryMiB() + "M", g.accelerator(),
+                        g.detached() ? "detached" : "attached", s.ssh() == null ? "-" : s.ssh(),
+                        s.vnc() == null ? "-" : s.vnc(), s.uptimeText());
             }
         }
         out.flush();
