@@ -6,7 +6,7 @@ import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.QmpEndpoint;
 import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
-import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
 import io.kvmj.core.qemu.QemuOpts;

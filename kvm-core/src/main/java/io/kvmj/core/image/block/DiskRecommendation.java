@@ -1,6 +1,6 @@
 package io.kvmj.core.image.block;
 
-import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.model.AioMode;
 import io.kvmj.core.model.CacheMode;
 import io.kvmj.core.model.DiskSource;

@@ -1,31 +1,35 @@
-package io.kvmj.core.qemu;
+package io.kvmj.core.host;
 
 import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * What the renderer asks the host: O_DIRECT support of a file's filesystem (probed by really opening it),
- * free hugepages and PCI/IOMMU state. {@code /sys} and {@code /proc} are read below a root directory so tests can
- * use a fake tree ({@link #rootedAt(Path)}).
+ * What the argv renderer asks the host: O_DIRECT support of a file's filesystem (probed by really opening it),
+ * free hugepages and PCI/IOMMU state. {@code /sys} and {@code /proc} are read through a {@link HostRoot}, as
+ * {@link HostProbe} reads them, so tests can use a fake tree ({@link #rootedAt(Path)}):
+ *
+ * <pre>{@code
+ * QemuCommandLine renderer = QemuCommandLine.defaults().withHost(HostEnvironment.rootedAt(fakeTree));
+ * }</pre>
  */
 public class HostEnvironment {
-    private final Path root;
+    private final HostRoot root;
     private final Set<Path> plannedDirectories;
 
-    protected HostEnvironment(Path root) { this(root, Set.of()); }
+    protected HostEnvironment(Path root) { this(new HostRoot(root), Set.of()); }
 
-    private HostEnvironment(Path root, Set<Path> plannedDirectories) {
+    private HostEnvironment(HostRoot root, Set<Path> plannedDirectories) {
         this.root = root;
         this.plannedDirectories = Set.copyOf(plannedDirectories);
     }
@@ -51,7 +55,8 @@ public class HostEnvironment {
     /** Reads {@code sys/...} and {@code proc/...} below {@code root}; O_DIRECT is still probed on the real file. */
     public static HostEnvironment rootedAt(Path root) { return new HostEnvironment(root); }
 
-    public Path root() { return root; }
+    /** The directory host files are read below ({@code /} on a real host). */
+    public Path root() { return root.root(); }
 
     /**
      * True when {@code path} (an existing file, or a directory in which a probe file is created and removed) can be
@@ -76,38 +81,39 @@ public class HostEnvironment {
         }
     }
 
-    /** Free hugepages of the given size, from {@code sys/kernel/mm/hugepages/hugepages-NkB/free_hugepages}; empty if the size does not exist. */
+    /** Free hugepages of the given size (its {@link HugepagePool}); empty if the kernel has no pool of that size. */
     public OptionalLong freeHugepages(long pageSizeKiB) {
-        Path f = root.resolve("sys/kernel/mm/hugepages/hugepages-" + pageSizeKiB + "kB/free_hugepages");
-        try {
-            return OptionalLong.of(Long.parseLong(Files.readString(f).trim()));
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return HugepagePool.read(root).stream().filter(p -> p.sizeKb() == pageSizeKiB)
+            .mapToLong(HugepagePool::free).findFirst();
     }
 
-    /** Default hugepage size in KiB from {@code proc/meminfo} ({@code Hugepagesize}), 2048 if unknown. */
+    /** Default hugepage size in KiB from {@code /proc/meminfo} ({@code Hugepagesize}), 2048 if unknown. */
     public long defaultHugepageSizeKiB() {
-        try {
-            List<String> lines = Files.readAllLines(root.resolve("proc/meminfo"));
-            for (String l : lines) {
-                if (l.startsWith("Hugepagesize:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        for (String l : root.lines("/proc/meminfo")) {
+            if (l.startsWith("Hugepagesize:")) {
+                try {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                } catch (NumberFormatException e) {
+                    break;
+                }
             }
-        } catch (IOException | NumberFormatException e) {
-            // fall through
         }
         return 2048;
     }
 
-    /** {@code sys/bus/pci/devices/BDF}. */
-    public Path pciDevice(String bdf) { return root.resolve("sys/bus/pci/devices").resolve(bdf); }
+    /** {@code /sys/bus/pci/devices/BDF}. */
+    public Path pciDevice(String bdf) { return root.path("/sys/bus/pci/devices").resolve(bdf); }
 
     /** Name of the driver bound to a PCI function (target of the {@code driver} symlink), if any. */
     public Optional<String> pciDriver(String bdf) {
         Path link = pciDevice(bdf).resolve("driver");
         try {
-            if (Files.isSymbolicLink(link)) return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
-            if (Files.exists(link)) return Optional.of(link.toRealPath().getFileName().toString());
+            if (Files.isSymbolicLink(link)) {
+                return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
+            }
+            if (Files.exists(link)) {
+                return Optional.of(link.toRealPath().getFileName().toString());
+            }
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -115,5 +121,7 @@ public class HostEnvironment {
     }
 
     /** True when the PCI function has an {@code iommu_group} entry. */
-    public boolean hasIommuGroup(String bdf) { return Files.exists(pciDevice(bdf).resolve("iommu_group"), java.nio.file.LinkOption.NOFOLLOW_LINKS); }
+    public boolean hasIommuGroup(String bdf) {
+        return Files.exists(pciDevice(bdf).resolve("iommu_group"), LinkOption.NOFOLLOW_LINKS);
+    }
 }
