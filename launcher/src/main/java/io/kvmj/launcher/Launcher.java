@@ -22,6 +22,7 @@ import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.QueryStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -195,7 +196,7 @@ public final class Launcher {
             }
             dir.writeInfo(Map.of("pid", Long.toString(proc.pid()), "orphanProtection", proc.protection().name()));
             QmpMonitor qmp = awaitReady(proc, ready, argv);
-            boolean paused = !qmp.call("query-status", null, opts.readyTimeout()).path("running").asBoolean(true);
+            boolean paused = !qmp.call(new QueryStatus(), opts.readyTimeout()).running();
             Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused);
             LOG.info("guest {} up: pid {}, accel {} ({}), {}", name, proc.pid(), accel.accelerator(), accel.reason(),
                     proc.protection());
