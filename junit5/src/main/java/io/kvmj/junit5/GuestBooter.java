@@ -42,12 +42,12 @@ final class GuestBooter {
      * @param namePrefix  prefix of the unique guest name
      */
     static ManagedGuest boot(KvmjGuest ann, Class<?> testClass, String declaration, String namePrefix) {
+        Source source = source(ann, testClass, declaration);
         MissingHostPolicy policy = MissingHostPolicy.current();
         String qemu = LaunchOptions.DEFAULT_QEMU;
         if (Executables.find(qemu).isEmpty()) {
             throw policy.exception(qemu + " not found on PATH (install qemu-system-x86)");
         }
-        Source source = source(ann, testClass, declaration);
         String name = GuestNames.next(source == Source.FACTORY ? namePrefix : source.prefix);
         GuestSpec spec;
         String ready;
