@@ -43,6 +43,7 @@ final class GuestBooter {
      */
     static ManagedGuest boot(KvmjGuest ann, Class<?> testClass, String declaration, String namePrefix) {
         Source source = source(ann, testClass, declaration);
+        GuestSpec factory = source == Source.FACTORY ? factorySpec(ann, testClass, declaration) : null;
         MissingHostPolicy policy = MissingHostPolicy.current();
         String qemu = LaunchOptions.DEFAULT_QEMU;
         if (Executables.find(qemu).isEmpty()) {
@@ -65,7 +66,7 @@ final class GuestBooter {
                 ready = Debian12Image.readyPattern(name);
             }
             default -> {
-                spec = factorySpec(ann, testClass, declaration).toBuilder().name(name).build();
+                spec = factory.toBuilder().name(name).build();
                 ready = ann.ready();
             }
         }
