@@ -27,9 +27,14 @@ final class FailureReport {
             String console = g.consoleTail();
             String stderr = g.guest().stderrTail();
             Map<String, String> entry = new LinkedHashMap<>();
-            entry.put("kvmj." + name + ".console", console);
-            entry.put("kvmj." + name + ".stderr", stderr);
-            context.publishReportEntry(entry);
+            // JUnit refuses blank report values
+            entry.put("kvmj." + name + ".console", console.isBlank() ? "(no console output)" : console);
+            entry.put("kvmj." + name + ".stderr", stderr.isBlank() ? "(no stderr output)" : stderr);
+            try {
+                context.publishReportEntry(entry);
+            } catch (RuntimeException e) {
+                err.append("--- kvmj: could not publish the report entry: ").append(e).append('\n');
+            }
             err.append("--- kvmj: ").append(context.getDisplayName()).append(" failed (")
                     .append(failure.getClass().getSimpleName()).append("); guest ").append(name).append(" (")
                     .append(g.declaration()).append(", pid ").append(g.guest().pid()).append(", ")
