@@ -80,7 +80,8 @@ public final class KvmjExtension implements BeforeAllCallback, BeforeEachCallbac
         Parameter p = pc.getParameter();
         Class<?> testClass = context.getTestClass().orElse(p.getDeclaringExecutable().getDeclaringClass());
         String declaration = p.getDeclaringExecutable().getDeclaringClass().getSimpleName() + "."
-                + p.getDeclaringExecutable().getName() + "(" + p.getName() + ")";
+                + p.getDeclaringExecutable().getName() + "(" + (p.isNamePresent() ? p.getName()
+                : "parameter " + pc.getIndex()) + ")";
         return register(context, GuestBooter.boot(ann, testClass, declaration,
                 p.getDeclaringExecutable().getName())).guest();
     }
