@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.kvmj.junit5.fixtures.MisconfiguredFixture;
+import io.kvmj.core.model.GuestSpec;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
@@ -56,5 +58,18 @@ class KvmjGuestConfigTest {
         assertTrue(!a.equals(b), a + " " + b);
         assertTrue(GuestNames.next("..").startsWith("kvmj-"));
         io.kvmj.launcher.process.RuntimeDir.validateName(GuestNames.next("x".repeat(100)));
+    }
+
+    @Test
+    void debian12IsASpecOnTheCachedBaseOrAClearErrorWithoutTheImageBuilder() {
+        GuestSpec spec = Debian12Image.spec("deb-1", Path.of("/cache/base.raw"));
+        assertEquals("deb-1", spec.cloudInit().hostname());
+        assertEquals(Debian12Image.ROOT_PASSWORD, spec.cloudInit().rootPassword());
+        assertEquals(1, spec.disks().size());
+        assertTrue(DiskOverlays.needsOverlay(spec.disks().get(0)), "the base is used through an overlay");
+        if (!Debian12Image.available()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, Debian12Image::baseDisk);
+            assertTrue(e.getMessage().contains("io.kvmj.launcher.osimage.DebianImages"), e.getMessage());
+        }
     }
 }
