@@ -9,7 +9,7 @@ import io.kvmj.core.model.PortForward;
 import io.kvmj.core.model.QmpEndpoint;
 import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
-import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
 import io.kvmj.core.qemu.QemuOpts;
@@ -25,6 +25,7 @@ import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.QueryStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -199,7 +200,7 @@ public final class Launcher {
             }
             dir.writeInfo(Map.of("pid", Long.toString(proc.pid()), "orphanProtection", proc.protection().name()));
             QmpMonitor qmp = awaitReady(proc, ready, argv);
-            boolean paused = !qmp.call("query-status", null, opts.readyTimeout()).path("running").asBoolean(true);
+            boolean paused = !qmp.call(new QueryStatus(), opts.readyTimeout()).running();
             UserNetForwards.recordSshPort(name, dir, qmp, argv);
             Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused);
             LOG.info("guest {} up: pid {}, accel {} ({}), {}", name, proc.pid(), accel.accelerator(), accel.reason(),

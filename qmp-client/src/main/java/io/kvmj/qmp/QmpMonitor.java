@@ -2,6 +2,7 @@ package io.kvmj.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.qmp.command.DeviceDel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -130,8 +131,9 @@ public interface QmpMonitor extends AutoCloseable {
 
     /** {@code device_del} then waits for its {@code DEVICE_DELETED} event (guest cooperation may be needed). */
     default CompletableFuture<QmpEvent> deviceDel(String id, Duration timeout) {
-        ObjectNode args = QmpJson.object().put("id", id);
-        return executeAndAwait("device_del", args, "DEVICE_DELETED", e -> id.equals(e.dataText("device")), timeout);
+        DeviceDel cmd = new DeviceDel(id);
+        return executeAndAwait(cmd.name(), QmpJson.toArguments(cmd.arguments()), "DEVICE_DELETED",
+            e -> id.equals(e.dataText("device")), timeout);
     }
 
     /** The {@code query-qmp-schema} introspection of this QEMU, fetched once and cached. */

@@ -1,32 +1,25 @@
 package io.kvmj.bench.disk;
 
+import io.kvmj.core.ffi.Posix;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What QEMU's host side does for each {@code cache=} mode, as open flags plus a flush policy, and the
- * same as fio options.
+ * What QEMU's host side does for each {@code cache=} mode, as open flags ({@link Posix}) plus a flush policy,
+ * and the same as fio options.
  */
 public enum CacheMode {
     /** Page cache, guest flushes become fdatasync: buffered writes + fdatasync every {@value #FLUSH_EVERY}. */
     WRITEBACK(0, true),
     /** O_DIRECT, bypassing the host page cache. */
-    NONE(CacheMode.O_DIRECT, false),
+    NONE(Posix.O_DIRECT, false),
     /** O_DSYNC: every write reaches the disk before it completes. */
-    WRITETHROUGH(CacheMode.O_DSYNC, false),
+    WRITETHROUGH(Posix.O_DSYNC, false),
     /** O_DIRECT | O_DSYNC. */
-    DIRECTSYNC(CacheMode.O_DIRECT | CacheMode.O_DSYNC, false),
+    DIRECTSYNC(Posix.O_DIRECT | Posix.O_DSYNC, false),
     /** Page cache, flushes ignored: buffered writes, never flushed. */
     UNSAFE(0, false);
 
-    /** x86-64 Linux {@code O_DIRECT}. */
-    public static final int O_DIRECT = 0x4000;
-    /** Linux {@code O_DSYNC}. */
-    public static final int O_DSYNC = 0x1000;
-    /** Linux {@code O_WRONLY}. */
-    public static final int O_WRONLY = 0x1;
-    /** Linux {@code O_CLOEXEC}. */
-    public static final int O_CLOEXEC = 0x80000;
     /** Writes between two fdatasync calls in writeback mode (fio {@code --fdatasync}). */
     public static final int FLUSH_EVERY = 32;
 
@@ -40,7 +33,7 @@ public enum CacheMode {
 
     /** Open flags for the test file. */
     public int openFlags() {
-        return O_WRONLY | O_CLOEXEC | extraFlags;
+        return Posix.O_WRONLY | Posix.O_CLOEXEC | extraFlags;
     }
 
     /** True when writes are followed by fdatasync every {@link #FLUSH_EVERY} writes. */
@@ -66,8 +59,8 @@ public enum CacheMode {
 
     /** The same behaviour as fio options. */
     public List<String> fioOptions() {
-        return List.of("--direct=" + ((extraFlags & O_DIRECT) != 0 ? 1 : 0),
-                "--sync=" + ((extraFlags & O_DSYNC) != 0 ? "dsync" : "none"),
+        return List.of("--direct=" + ((extraFlags & Posix.O_DIRECT) != 0 ? 1 : 0),
+                "--sync=" + ((extraFlags & Posix.O_DSYNC) != 0 ? "dsync" : "none"),
                 "--fdatasync=" + (flushes ? FLUSH_EVERY : 0));
     }
 }

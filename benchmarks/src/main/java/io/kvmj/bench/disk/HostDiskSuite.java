@@ -5,6 +5,7 @@ import io.kvmj.bench.Cmd;
 import io.kvmj.bench.JmhResults;
 import io.kvmj.bench.Suite;
 import io.kvmj.bench.report.Figure;
+import io.kvmj.core.ffi.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ public final class HostDiskSuite implements Suite {
         try {
             for (WritePattern pattern : WritePattern.values()) {
                 for (CacheMode mode : CacheMode.values()) {
-                    if (!direct && (mode.openFlags() & CacheMode.O_DIRECT) != 0) {
+                    if (!direct && (mode.openFlags() & Posix.O_DIRECT) != 0) {
                         continue;
                     }
                     String tag = mode.qemuName() + "-" + pattern.name().toLowerCase(Locale.ROOT);

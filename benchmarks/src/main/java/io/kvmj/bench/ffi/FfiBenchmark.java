@@ -2,6 +2,7 @@ package io.kvmj.bench.ffi;
 
 import io.kvmj.core.ffi.Ioctls;
 import io.kvmj.core.ffi.NativeAccess;
+import io.kvmj.core.ffi.Posix;
 import io.kvmj.core.kvm.Capability;
 import io.kvmj.core.kvm.Kvm;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public class FfiBenchmark {
     static final String SEPARATE_PROCESS = "separate-process";
     /** ioctls per interleaved C run. */
     static final long C_CALLS = 300_000;
-    private static final int O_RDWR_CLOEXEC = 0x2 | 0x80000;
+    private static final int O_RDWR_CLOEXEC = Posix.O_RDWR | Posix.O_CLOEXEC;
 
     private int varargsFd = -1;
     private NativeAccess jna;

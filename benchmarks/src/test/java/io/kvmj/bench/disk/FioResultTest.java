@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kvmj.bench.Cmd;
+import io.kvmj.core.ffi.Posix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,7 +71,7 @@ class FioResultTest {
         assertEquals(List.of("--direct=1", "--sync=dsync", "--fdatasync=0"), CacheMode.DIRECTSYNC.fioOptions());
         assertEquals(List.of("--direct=0", "--sync=none", "--fdatasync=" + CacheMode.FLUSH_EVERY),
                 CacheMode.WRITEBACK.fioOptions());
-        assertEquals(CacheMode.O_DIRECT, CacheMode.NONE.openFlags() & CacheMode.O_DIRECT);
-        assertEquals(0, CacheMode.UNSAFE.openFlags() & (CacheMode.O_DIRECT | CacheMode.O_DSYNC));
+        assertEquals(Posix.O_DIRECT, CacheMode.NONE.openFlags() & Posix.O_DIRECT);
+        assertEquals(0, CacheMode.UNSAFE.openFlags() & (Posix.O_DIRECT | Posix.O_DSYNC));
     }
 }

@@ -30,6 +30,21 @@ public enum CacheMode {
     /** device {@code write-cache}: the guest sees a volatile write cache (cache.writeback). */
     public boolean writeCache() { return writeCache; }
 
+    /**
+     * The mode a node's cache flags correspond to, e.g. from QMP {@code query-block}'s {@code inserted.cache}
+     * ({@code direct}, {@code no-flush}, {@code writeback}): {@code of(true, false, true)} is {@link #NONE}.
+     * {@code no-flush} names {@link #UNSAFE} whatever the other two say (QEMU has no other mode with it).
+     */
+    public static CacheMode of(boolean direct, boolean noFlush, boolean writeCache) {
+        if (noFlush) {
+            return UNSAFE;
+        }
+        if (direct) {
+            return writeCache ? NONE : DIRECTSYNC;
+        }
+        return writeCache ? WRITEBACK : WRITETHROUGH;
+    }
+
     /** Lower-case QEMU name, e.g. {@code directsync}. */
     public String qemuName() { return name().toLowerCase(java.util.Locale.ROOT); }
 }

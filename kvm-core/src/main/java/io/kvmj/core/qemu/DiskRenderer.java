@@ -87,11 +87,13 @@ final class DiskRenderer implements ArgRenderer {
             dev.add("physical_block_size", d.physicalBlockSize());
             ctx.arg("-device", dev);
         }
-        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids, true);
+        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids, true, false);
         CloudInitSpec ci = ctx.spec.cloudInit();
         if (ci != null && ci.seed() != null) {
-            // the launcher writes the seed into the runtime directory at launch, after rendering (and --dry-run)
-            cdrom(ctx, CdRom.of(CloudInitSpec.SEED_ID, ci.seed()), ids, false);
+            // the launcher writes the seed into the runtime directory at launch, after rendering (and --dry-run).
+            // A CD-ROM on its own virtio-scsi controller, not ide-cd: q35's ide-cd sits on the AHCI controller,
+            // which cloud kernels (Debian's linux-image-cloud-amd64) have no driver for; virtio-scsi they all have.
+            cdrom(ctx, CdRom.of(CloudInitSpec.SEED_ID, ci.seed()), ids, false, true);
         }
     }
 
@@ -211,9 +213,9 @@ final class DiskRenderer implements ArgRenderer {
         if (v < 512 || v > 32768 || Integer.bitCount(v) != 1) throw new InvalidSpecException(f, v, "must be a power of two 512..32768");
     }
 
-    private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids, boolean mustExist) {
+    private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids, boolean mustExist, boolean virtioScsi) {
         String f = "cdroms[" + c.id() + "]";
-        ctx.requireNotMicrovm(f, "ide-cd");
+        ctx.requireNotMicrovm(f, virtioScsi ? "virtio-scsi-pci" : "ide-cd");
         QemuIds.checkNodeName(f + ".id", formatNode(c.id()));
         if (!ids.add(c.id())) throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");
         Path iso = RenderContext.abs(f + ".iso", c.iso());
@@ -222,6 +224,13 @@ final class DiskRenderer implements ArgRenderer {
                 .add("filename", iso.toString()).onOff("read-only", true));
         ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "raw").add("node-name", formatNode(c.id()))
                 .add("file", protocolNode(c.id())).onOff("read-only", true));
+        if (virtioScsi) {
+            String ctl = c.id() + "-scsi";
+            ctx.arg("-device", QemuOpts.of("device", "virtio-scsi-pci").add("id", ctl));
+            ctx.arg("-device", QemuOpts.of("device", "scsi-cd").add("bus", ctl + ".0").add("id", c.id())
+                    .add("drive", formatNode(c.id())).add("bootindex", c.bootIndex()));
+            return;
+        }
         ctx.arg("-device", QemuOpts.of("device", "ide-cd").add("id", c.id()).add("drive", formatNode(c.id())).add("bootindex", c.bootIndex()));
     }
 }

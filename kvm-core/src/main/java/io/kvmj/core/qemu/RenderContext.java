@@ -1,5 +1,6 @@
 package io.kvmj.core.qemu;
 
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.core.model.MachineType;

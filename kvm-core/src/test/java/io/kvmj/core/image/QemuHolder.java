@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,11 +32,19 @@ public final class QemuHolder implements AutoCloseable {
 
     /** Starts QEMU with one {@code -blockdev} argument; fails with QEMU's output if it does not come up. */
     public static QemuHolder start(String blockdev, Path workDir) throws Exception {
+        return start(List.of(blockdev), workDir);
+    }
+
+    /** Starts QEMU with these {@code -blockdev} arguments, in order (e.g. a protocol node, then its format node). */
+    public static QemuHolder start(List<String> blockdevs, Path workDir) throws Exception {
         Path sock = workDir.resolve("qmp-" + System.nanoTime() + ".sock");
-        String node = blockdev;
         Path log = workDir.resolve("qemu-" + System.nanoTime() + ".log");
-        List<String> argv = List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults", "-display", "none",
-            "-qmp", "unix:" + sock + ",server=on,wait=off", "-blockdev", node);
+        List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "none", "-nodefaults",
+            "-display", "none", "-qmp", "unix:" + sock + ",server=on,wait=off"));
+        for (String b : blockdevs) {
+            argv.add("-blockdev");
+            argv.add(b);
+        }
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
             .redirectOutput(log.toFile()).start();
         QemuHolder h = new QemuHolder(p);

@@ -100,7 +100,8 @@ class CloudInitSpecTest {
         List<String> a = cmd.args();
         assertTrue(a.contains("driver=file,node-name=cidata-file,filename=/run/kvmj-test/vm1/cidata.iso,read-only=on"), a.toString());
         assertTrue(a.contains("driver=raw,node-name=cidata-fmt,file=cidata-file,read-only=on"), a.toString());
-        assertTrue(a.contains("ide-cd,id=cidata,drive=cidata-fmt"), a.toString());
+        assertTrue(a.contains("virtio-scsi-pci,id=cidata-scsi") && a.contains("scsi-cd,bus=cidata-scsi.0,id=cidata,drive=cidata-fmt"),
+                a.toString());
         // not attached until the launcher gives it a place; refused where there is no IDE/AHCI
         assertFalse(QemuCommandLine.renderDefault(GuestSpec.builder("vm1").cloudInit(CloudInitSpec.builder().build())
                 .build()).args().toString().contains("cidata"));

@@ -25,6 +25,13 @@ class ModelTest {
         assertEquals(writeback, m.writeCache(), m + " writeback");
         assertEquals(direct, m.direct(), m + " direct");
         assertEquals(noFlush, m.noFlush(), m + " no-flush");
+        assertEquals(m, CacheMode.of(direct, noFlush, writeback), "flags map back onto " + m);
+    }
+
+    @Test
+    void noFlushAlwaysNamesUnsafe() {
+        assertEquals(CacheMode.UNSAFE, CacheMode.of(true, true, false));
+        assertEquals(CacheMode.UNSAFE, CacheMode.of(false, true, false));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kvmj.core.qemu;
 
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.AioMode;
 import io.kvmj.core.model.CacheMode;

@@ -1,7 +1,7 @@
 package io.kvmj.launcher.demo;
 
 import io.kvmj.core.model.CacheMode;
-import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.host.HostEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

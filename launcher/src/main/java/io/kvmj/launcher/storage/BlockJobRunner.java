@@ -1,7 +1,7 @@
 package io.kvmj.launcher.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kvmj.qmp.EventWaiter;
+import io.kvmj.qmp.QmpCommand;
 import io.kvmj.qmp.QmpErrorException;
 import io.kvmj.qmp.QmpMonitor;
 import io.kvmj.qmp.command.JobCancel;
@@ -60,23 +60,26 @@ final class BlockJobRunner {
         currentJob = null;
     }
 
-    /** Starts {@code command} (which must create job {@code jobId}) and waits until the job is gone. */
-    void run(String operation, String jobId, String command, JsonNode arguments, JobProgressListener listener,
+    /**
+     * Starts {@code command} (which must create job {@code jobId}, with {@code auto-dismiss: false}) and waits
+     * until the job is gone.
+     */
+    void run(String operation, String jobId, QmpCommand<Void> command, JobProgressListener listener,
              Duration timeout) {
         begin(operation, jobId);
         try {
-            drive(operation, jobId, command, arguments, listener, timeout);
+            drive(operation, jobId, command, listener, timeout);
         } finally {
             end();
         }
     }
 
-    private void drive(String operation, String jobId, String command, JsonNode arguments,
-                       JobProgressListener listener, Duration timeout) {
+    private void drive(String operation, String jobId, QmpCommand<Void> command, JobProgressListener listener,
+                       Duration timeout) {
         EventWaiter concluded = qmp.awaitEvent("JOB_STATUS_CHANGE",
             e -> jobId.equals(e.dataText("id")) && "concluded".equals(e.dataText("status")), timeout);
         try {
-            qmp.call(command, arguments);
+            qmp.call(command);
         } catch (QmpErrorException e) {
             concluded.close();
             throw new BlockJobException(operation, jobId, e.description(), e);

@@ -1,5 +1,7 @@
 package io.kvmj.launcher.storage;
 
+import io.kvmj.core.model.CacheMode;
+
 /**
  * The cache flags of a drive's active node, as {@code query-block} reports them.
  *
@@ -8,14 +10,13 @@ package io.kvmj.launcher.storage;
  * @param noFlush   guest flushes are ignored ({@code cache=unsafe})
  */
 public record CacheFlags(boolean writeback, boolean direct, boolean noFlush) {
-    /** The QEMU {@code cache=} mode these flags correspond to. */
+    /** The cache mode these flags correspond to ({@link CacheMode#of}). */
+    public CacheMode cacheMode() {
+        return CacheMode.of(direct, noFlush, writeback);
+    }
+
+    /** The QEMU {@code cache=} name of {@link #cacheMode()}, e.g. {@code none}. */
     public String mode() {
-        if (noFlush) {
-            return "unsafe";
-        }
-        if (direct) {
-            return writeback ? "none" : "directsync";
-        }
-        return writeback ? "writeback" : "writethrough";
+        return cacheMode().qemuName();
     }
 }

@@ -1,12 +1,19 @@
 package io.kvmj.launcher.storage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kvmj.qmp.QmpJson;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.QomGet;
+import io.kvmj.qmp.command.QueryBlock;
+import io.kvmj.qmp.command.QueryNamedBlockNodes;
+import io.kvmj.qmp.model.BlockDeviceInfo;
+import io.kvmj.qmp.model.BlockInfo;
+import io.kvmj.qmp.model.BlockdevCacheInfo;
+import io.kvmj.qmp.model.ImageInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The drives of a running guest: {@code query-block} gives each device, its active node and the chain of image
@@ -22,8 +29,8 @@ public final class Drives {
 
     /** All drives of the guest behind {@code qmp}, in QEMU's order. */
     public static List<DriveInfo> query(QmpMonitor qmp) {
-        JsonNode blocks = qmp.call("query-block", null);
-        JsonNode nodes = qmp.call("query-named-block-nodes", QmpJson.object().put("flat", true));
+        List<BlockInfo> blocks = qmp.call(new QueryBlock());
+        List<BlockDeviceInfo> nodes = qmp.call(QueryNamedBlockNodes.flatNodes());
         List<DriveInfo> out = new ArrayList<>();
         for (DriveInfo d : parse(blocks, nodes)) {
             out.add(d.cache() == null || d.qdev().isEmpty() ? d : d.withConfiguredCache(configured(qmp, d)));
@@ -38,8 +45,7 @@ public final class Drives {
      */
     private static CacheFlags configured(QmpMonitor qmp, DriveInfo d) {
         try {
-            String wc = qmp.call("qom-get", QmpJson.object().put("path", d.qdev()).put("property", "write-cache"))
-                .asText();
+            String wc = qmp.call(new QomGet(d.qdev(), "write-cache")).asText();
             return new CacheFlags(!"off".equals(wc), d.cache().direct(), d.cache().noFlush());
         } catch (RuntimeException e) {
             return null;
@@ -49,8 +55,8 @@ public final class Drives {
     /** The names of all block nodes (including backup targets and implicit {@code #blockNNN} nodes). */
     public static Set<String> nodeNames(QmpMonitor qmp) {
         Set<String> names = new HashSet<>();
-        for (JsonNode n : qmp.call("query-named-block-nodes", QmpJson.object().put("flat", true))) {
-            names.add(n.path("node-name").asText());
+        for (BlockDeviceInfo n : qmp.call(QueryNamedBlockNodes.flatNodes())) {
+            names.add(n.nodeName());
         }
         return names;
     }
@@ -76,49 +82,45 @@ public final class Drives {
     }
 
     /** Builds drives from the replies of {@code query-block} and {@code query-named-block-nodes} (flat). */
-    static List<DriveInfo> parse(JsonNode blocks, JsonNode nodes) {
+    static List<DriveInfo> parse(List<BlockInfo> blocks, List<BlockDeviceInfo> nodes) {
         Set<String> used = new HashSet<>();
         List<DriveInfo> out = new ArrayList<>();
-        for (JsonNode b : blocks) {
-            String device = b.path("device").asText("");
-            String qdev = b.path("qdev").asText("");
+        for (BlockInfo b : blocks) {
+            String device = Objects.requireNonNullElse(b.device(), "");
+            String qdev = Objects.requireNonNullElse(b.qdev(), "");
             String id = deviceId(device, qdev);
-            JsonNode ins = b.path("inserted");
-            if (ins.isMissingNode() || ins.isNull()) {
+            BlockDeviceInfo ins = b.inserted();
+            if (ins == null) {
                 out.add(new DriveInfo(id, device, qdev, null, null, null, 0, false, null, null, List.of()));
                 continue;
             }
             List<ImageLayer> chain = new ArrayList<>();
-            String node = ins.path("node-name").asText(null);
-            JsonNode img = ins.path("image");
+            String node = ins.nodeName();
             boolean top = true;
-            while (img.isObject()) {
-                String file = img.path("filename").asText(null);
-                String format = img.path("format").asText(null);
-                JsonNode n = top ? byName(nodes, node) : formatNode(nodes, file, format, used);
-                if (n != null) {
-                    used.add(n.path("node-name").asText());
+            for (ImageInfo img = ins.image(); img != null; img = img.backingImage()) {
+                String file = img.filename();
+                String format = img.format();
+                BlockDeviceInfo n = top ? byName(nodes, node) : formatNode(nodes, file, format, used);
+                String nodeName = n == null ? null : n.nodeName();
+                if (nodeName != null) {
+                    used.add(nodeName);
                 }
-                String nodeName = n == null ? null : n.path("node-name").asText(null);
-                boolean ro = n == null ? top && ins.path("ro").asBoolean() : n.path("ro").asBoolean();
-                JsonNode proto = protocolNode(nodes, file, nodeName, used);
+                boolean ro = n == null ? top && ins.ro() : n.ro();
+                BlockDeviceInfo proto = protocolNode(nodes, file, nodeName, used);
                 if (proto != null) {
-                    used.add(proto.path("node-name").asText());
+                    used.add(proto.nodeName());
                 }
-                chain.add(new ImageLayer(nodeName, file, format, img.path("virtual-size").asLong(),
-                    img.has("actual-size") ? img.path("actual-size").asLong() : null, ro,
-                    proto == null ? null : proto.path("node-name").asText(null),
-                    img.has("backing-filename") ? img.path("backing-filename").asText() : null));
-                img = img.path("backing-image");
+                chain.add(new ImageLayer(nodeName, file, format, img.virtualSize(), img.actualSize(), ro,
+                    proto == null ? null : proto.nodeName(), img.backingFilename()));
                 top = false;
             }
-            JsonNode c = ins.path("cache");
-            CacheFlags cache = new CacheFlags(c.path("writeback").asBoolean(), c.path("direct").asBoolean(),
-                c.path("no-flush").asBoolean());
+            BlockdevCacheInfo c = ins.cache();
+            CacheFlags cache = c == null ? new CacheFlags(false, false, false)
+                : new CacheFlags(c.writeback(), c.direct(), c.noFlush());
             ImageLayer active = chain.isEmpty() ? null : chain.get(0);
-            out.add(new DriveInfo(id, device, qdev, node, active == null ? ins.path("file").asText(null) : active.file(),
-                active == null ? ins.path("drv").asText(null) : active.format(),
-                active == null ? 0 : active.virtualSize(), ins.path("ro").asBoolean(), cache, null, chain));
+            out.add(new DriveInfo(id, device, qdev, node, active == null ? ins.file() : active.file(),
+                active == null ? ins.drv() : active.format(),
+                active == null ? 0 : active.virtualSize(), ins.ro(), cache, null, chain));
         }
         return out;
     }
@@ -142,36 +144,24 @@ public final class Drives {
         return qdev;
     }
 
-    private static JsonNode byName(JsonNode nodes, String name) {
-        if (name == null) {
-            return null;
-        }
-        for (JsonNode n : nodes) {
-            if (name.equals(n.path("node-name").asText())) {
-                return n;
-            }
-        }
-        return null;
+    private static BlockDeviceInfo byName(List<BlockDeviceInfo> nodes, String name) {
+        return name == null ? null : first(nodes, n -> name.equals(n.nodeName()));
     }
 
-    private static JsonNode formatNode(JsonNode nodes, String file, String format, Set<String> used) {
-        for (JsonNode n : nodes) {
-            if (file != null && file.equals(n.path("file").asText()) && format != null
-                && format.equals(n.path("drv").asText()) && !used.contains(n.path("node-name").asText())) {
-                return n;
-            }
-        }
-        return null;
+    private static BlockDeviceInfo formatNode(List<BlockDeviceInfo> nodes, String file, String format,
+                                              Set<String> used) {
+        return file == null || format == null ? null : first(nodes, n -> file.equals(n.file())
+            && format.equals(n.drv()) && !used.contains(n.nodeName()));
     }
 
-    private static JsonNode protocolNode(JsonNode nodes, String file, String formatNode, Set<String> used) {
-        for (JsonNode n : nodes) {
-            String name = n.path("node-name").asText();
-            if (file != null && file.equals(n.path("file").asText()) && !name.equals(formatNode)
-                && PROTOCOL_DRIVERS.contains(n.path("drv").asText()) && !used.contains(name)) {
-                return n;
-            }
-        }
-        return null;
+    private static BlockDeviceInfo protocolNode(List<BlockDeviceInfo> nodes, String file, String formatNode,
+                                                Set<String> used) {
+        return file == null ? null : first(nodes, n -> file.equals(n.file())
+            && !Objects.equals(n.nodeName(), formatNode) && PROTOCOL_DRIVERS.contains(n.drv())
+            && !used.contains(n.nodeName()));
+    }
+
+    private static BlockDeviceInfo first(List<BlockDeviceInfo> nodes, Predicate<BlockDeviceInfo> match) {
+        return nodes.stream().filter(match).findFirst().orElse(null);
     }
 }

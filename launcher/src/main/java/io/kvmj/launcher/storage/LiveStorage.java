@@ -1,19 +1,24 @@
 package io.kvmj.launcher.storage;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.CreateOptions;
 import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.qmp.QmpErrorException;
-import io.kvmj.qmp.QmpJson;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.BlockCommit;
 import io.kvmj.qmp.command.BlockResize;
+import io.kvmj.qmp.command.BlockStream;
+import io.kvmj.qmp.command.BlockdevAdd;
+import io.kvmj.qmp.command.BlockdevBackup;
 import io.kvmj.qmp.command.BlockdevDel;
 import io.kvmj.qmp.command.BlockdevSnapshotSync;
+import io.kvmj.qmp.command.QueryNamedBlockNodes;
+import io.kvmj.qmp.model.BlockDeviceInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -120,15 +125,10 @@ public final class LiveStorage {
      */
     public void commit(String deviceNode, String topNode, String baseNode, JobProgressListener listener) {
         String id = jobId("commit");
-        ObjectNode a = QmpJson.object().put("job-id", id).put("device", deviceNode).put("auto-dismiss", false);
-        if (!deviceNode.equals(topNode)) {
-            a.put("top-node", topNode);
-        }
-        if (baseNode != null) {
-            a.put("base-node", baseNode);
-        }
-        speed(a);
-        jobs.run("block-commit", id, "block-commit", a, listener, jobTimeout);
+        String top = deviceNode.equals(topNode) ? null : topNode;
+        jobs.run("block-commit", id,
+            new BlockCommit(id, deviceNode, baseNode, null, top, null, null, speed(), null, null, false), listener,
+            jobTimeout);
     }
 
     /**
@@ -137,12 +137,9 @@ public final class LiveStorage {
      */
     public void stream(String deviceNode, String baseNode, JobProgressListener listener) {
         String id = jobId("stream");
-        ObjectNode a = QmpJson.object().put("job-id", id).put("device", deviceNode).put("auto-dismiss", false);
-        if (baseNode != null) {
-            a.put("base-node", baseNode);
-        }
-        speed(a);
-        jobs.run("block-stream", id, "block-stream", a, listener, jobTimeout);
+        jobs.run("block-stream", id,
+            new BlockStream(id, deviceNode, baseNode, null, null, null, speed(), null, null, false), listener,
+            jobTimeout);
     }
 
     /** {@link #backup(String, long, Path, ImageFormat, JobProgressListener)} at the node's current virtual size. */
@@ -152,10 +149,9 @@ public final class LiveStorage {
 
     /** The virtual size of a block node, from {@code query-named-block-nodes}. */
     public long virtualSize(String nodeName) {
-        ObjectNode a = QmpJson.object().put("flat", true);
-        for (com.fasterxml.jackson.databind.JsonNode n : qmp.call("query-named-block-nodes", a)) {
-            if (nodeName.equals(n.path("node-name").asText())) {
-                return n.at("/image/virtual-size").asLong();
+        for (BlockDeviceInfo n : qmp.call(QueryNamedBlockNodes.flatNodes())) {
+            if (nodeName.equals(n.nodeName())) {
+                return n.image() == null ? 0 : n.image().virtualSize();
             }
         }
         throw new IllegalArgumentException("no block node named '" + nodeName + "'");
@@ -173,18 +169,16 @@ public final class LiveStorage {
         qemuImg.create(target, CreateOptions.builder(format).size(ByteSize.ofBytes(virtualSize)).build());
         String id = jobId("backup");
         String targetNode = id + "-target";
-        ObjectNode add = QmpJson.object().put("driver", format.qemuName()).put("node-name", targetNode);
-        add.putObject("file").put("driver", "file").put("filename", target.toAbsolutePath().toString());
+        BlockdevAdd add = BlockdevAdd.of(format.qemuName(), targetNode,
+            Map.of("file", Map.of("driver", "file", "filename", target.toAbsolutePath().toString())));
         try {
-            qmp.call("blockdev-add", add);
+            qmp.call(add);
         } catch (QmpErrorException e) {
             throw new BlockJobException("blockdev-add", null, e.description(), e);
         }
         try {
-            ObjectNode a = QmpJson.object().put("job-id", id).put("device", nodeName).put("target", targetNode)
-                .put("sync", "full").put("auto-dismiss", false);
-            speed(a);
-            jobs.run("blockdev-backup", id, "blockdev-backup", a, listener, jobTimeout);
+            jobs.run("blockdev-backup", id,
+                new BlockdevBackup(id, nodeName, targetNode, "full", speed(), null, false), listener, jobTimeout);
         } finally {
             try {
                 qmp.call(new BlockdevDel(targetNode));
@@ -194,10 +188,9 @@ public final class LiveStorage {
         }
     }
 
-    private void speed(ObjectNode arguments) {
-        if (jobSpeed > 0) {
-            arguments.put("speed", jobSpeed);
-        }
+    /** The {@code speed} argument of a job: null (omitted) when unlimited. */
+    private Long speed() {
+        return jobSpeed > 0 ? jobSpeed : null;
     }
 
     private static String jobId(String kind) {

@@ -101,7 +101,7 @@ class CloudInitOptionTest {
         assertEquals(0, r.exit, r.err);
         Path seed = RuntimeDir.locate("ci-dry").path().toAbsolutePath().resolve("cidata.iso");
         assertTrue(r.out.contains("driver=file,node-name=cidata-file,filename=" + seed + ",read-only=on"), r.out);
-        assertTrue(r.out.contains("ide-cd,id=cidata,drive=cidata-fmt"), r.out);
+        assertTrue(r.out.contains("scsi-cd,bus=cidata-scsi.0,id=cidata,drive=cidata-fmt"), r.out);
         assertFalse(Files.exists(seed.getParent()), "a dry run claims and writes nothing");
         assertFalse(r.err.contains("password"), r.err);
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real Linux kernel (Debian's, TCG) reads the seed kvmj attached: the q35 AHCI CD-ROM appears as {@code /dev/sr0},
+ * A real Linux kernel (Debian's, TCG) reads the seed kvmj attached: the seed CD-ROM (scsi-cd on its own virtio-scsi controller) appears as {@code /dev/sr0},
  * its primary volume descriptor read through the device says {@code cidata} (the label blkid reports; the host's blkid
  * checks the same image in {@link CloudInitSeedIT}), {@code mount -t iso9660} (the kernel's isofs) shows the long names, from
  * the Rock Ridge tree and from the Joliet tree each on its own,, and every file's size and SHA-256 match what kvmj wrote; the medium is read-only. This is what
@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CloudInitGuestIT {
     static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBjGKOr0ejQ+BMNfSU+BvOgtVAws34lBHsiviAyB0zt6 me@host";
-    /** AHCI CD-ROM and the ISO 9660 file system (dependencies libahci, libata, scsi_mod, cdrom... are resolved). */
-    static final List<String> CD_MODULES = List.of("ahci", "sr_mod", "isofs");
+    /** virtio-scsi CD-ROM and the ISO 9660 file system (dependencies scsi_mod, cdrom... are resolved). */
+    static final List<String> CD_MODULES = List.of("virtio_pci", "virtio_scsi", "sr_mod", "isofs");
     static final String INIT = """
         #!/bin/sh
         . /lib/kvmj/init-common.sh
@@ -135,8 +135,11 @@ class CloudInitGuestIT {
         if (ModuleResolver.resolve(host, CD_MODULES).missing().isEmpty() && Files.isDirectory(host)) {
             return host;
         }
-        Path target = KvmjCache.defaultRoot(System.getenv()).resolve("test-modules").resolve(release + "-cdrom");
-        if (Files.isDirectory(target)) {
+        // keyed by the module list too: an entry made for another list lacks modules (the seed moved from AHCI to
+        // virtio-scsi)
+        Path target = KvmjCache.defaultRoot(System.getenv()).resolve("test-modules")
+                .resolve(release + "-cdrom-" + String.join("-", CD_MODULES));
+        if (Files.isDirectory(target) && ModuleResolver.resolve(target, CD_MODULES).missing().isEmpty()) {
             return target;
         }
         return KvmjCache.installAtomically(target, dir -> {

@@ -65,10 +65,10 @@ class CloudInitSeedIT {
             assertEquals("raw", inserted.path("drv").asText(), cd.toString());
             assertEquals("cidata-fmt", inserted.path("node-name").asText(), cd.toString());
             assertTrue(inserted.path("image").path("virtual-size").asLong() > 0, cd.toString());
-            // the guest sees an ATAPI CD-ROM drive (ide-cd)
+            // the guest sees a SCSI CD-ROM drive on virtio-scsi (cloud kernels have no AHCI driver)
             JsonNode qom = g.qmp().call("qom-get", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                     .put("path", "/machine/peripheral/cidata").put("property", "type"));
-            assertEquals("ide-cd", qom.asText(), qom.toString());
+            assertEquals("scsi-cd", qom.asText(), qom.toString());
 
             String blkid = IsoTools.run("blkid", "-p", "-o", "export", seed.toString());
             assertTrue(blkid.contains("LABEL=cidata\n") && blkid.contains("TYPE=iso9660\n"), blkid);

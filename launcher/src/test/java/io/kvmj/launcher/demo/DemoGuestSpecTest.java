@@ -9,7 +9,7 @@ import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CacheMode;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.NinePShare;
-import io.kvmj.core.qemu.HostEnvironment;
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.launcher.AcceleratorPolicy;
 import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.LaunchPlan;

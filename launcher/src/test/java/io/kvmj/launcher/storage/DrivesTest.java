@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvmj.qmp.QmpJson;
+import io.kvmj.qmp.command.QueryBlock;
+import io.kvmj.qmp.command.QueryNamedBlockNodes;
+import io.kvmj.qmp.model.BlockDeviceInfo;
+import io.kvmj.qmp.model.BlockInfo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,8 +49,10 @@ class DrivesTest {
         ]""";
 
     private static List<DriveInfo> drives() throws Exception {
-        JsonNode b = JSON.readTree(BLOCKS);
-        JsonNode n = JSON.readTree(NODES);
+        // through the typed reply records, as Drives.query reads QEMU's replies
+        List<BlockInfo> b = QmpJson.convert(JSON.readTree(BLOCKS), new QueryBlock().responseType(), "query-block");
+        List<BlockDeviceInfo> n = QmpJson.convert(JSON.readTree(NODES), QueryNamedBlockNodes.flatNodes().responseType(),
+            "query-named-block-nodes");
         return Drives.parse(b, n);
     }
 

@@ -13,6 +13,7 @@ import io.kvmj.core.image.CreateOptions;
 import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.qmp.QmpJson;
+import io.kvmj.qmp.command.BlockdevBackup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -181,10 +182,9 @@ class LiveStorageIT {
             dbg.putArray("inject-error").addObject().put("event", "pwritev").put("errno", 5);
             dbg.putObject("image").put("driver", "file").put("filename", target.toString());
             q.qmp.call("blockdev-add", add);
-            ObjectNode job = QmpJson.object().put("job-id", "bk-fail").put("device", "disk0").put("target", "bad")
-                .put("sync", "full").put("auto-dismiss", false);
+            BlockdevBackup job = new BlockdevBackup("bk-fail", "disk0", "bad", "full", null, null, false);
             BlockJobException failed = assertThrows(BlockJobException.class,
-                () -> new BlockJobRunner(q.qmp).run("blockdev-backup", "bk-fail", "blockdev-backup", job,
+                () -> new BlockJobRunner(q.qmp).run("blockdev-backup", "bk-fail", job,
                     JobProgressListener.NONE, java.time.Duration.ofMinutes(2)));
             assertTrue(failed.qemuError().contains("Input/output error"), failed.getMessage());
             assertEquals("bk-fail", failed.jobId());

@@ -2,9 +2,8 @@ package io.kvmj.qmp.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
-/** The medium inserted in a block backend ({@code query-block} {@code inserted}). Field names follow QEMU's QAPI schema. */
+/** The medium inserted in a block backend ({@code query-block} {@code inserted}), or one node of {@code query-named-block-nodes}. Field names follow QEMU's QAPI schema. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BlockDeviceInfo(
         String file,
@@ -15,6 +14,6 @@ public record BlockDeviceInfo(
         @JsonProperty("backing_file_depth") long backingFileDepth,
         boolean encrypted,
         @JsonProperty("detect_zeroes") String detectZeroes,
-        JsonNode cache,
+        BlockdevCacheInfo cache,
         ImageInfo image) {
 }

@@ -1,26 +1,33 @@
 package io.kvmj.core.image.block;
 
-import io.kvmj.core.qemu.QemuOpts;
+import io.kvmj.core.host.HostEnvironment;
+import io.kvmj.core.model.AioMode;
+import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.model.DiskSource;
+import io.kvmj.core.model.DiskSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * How to attach a disk to QEMU, with the reason. For host block devices: the {@code host_device} driver,
- * {@code cache=none} (O_DIRECT, no double caching in the host page cache, no data loss on host power failure
- * after the guest flushed) and {@code aio=native} (Linux AIO, which needs O_DIRECT).
+ * How to attach a disk to QEMU, with the reason, in the guest model's vocabulary. For host block devices: a
+ * {@link DiskSource.HostDevice} (the {@code host_device} driver), {@link CacheMode#NONE} (O_DIRECT, no double
+ * caching in the host page cache, no data loss on host power failure after the guest flushed) and
+ * {@link AioMode#NATIVE} (Linux AIO, which needs O_DIRECT). The argv comes from the one renderer:
  *
- * @param driver      QEMU protocol driver: {@code host_device} or {@code file}
- * @param path        the path to give QEMU
- * @param cache       {@code none} or {@code writeback}
- * @param cacheDirect whether {@code cache.direct=on} (implied by cache=none)
- * @param aio         {@code native} or {@code threads}
- * @param reason      why
+ * <pre>{@code
+ * DiskSpec disk = device.recommendation().disk("d0").format(DiskFormat.QCOW2).build();
+ * QemuCommand cmd = QemuCommandLine.defaults().render(GuestSpec.builder("vm").disk(disk).build());
+ * }</pre>
+ *
+ * @param source what QEMU opens: a {@link DiskSource.HostDevice} or a {@link DiskSource.File}
+ * @param cache  {@link CacheMode#NONE} or {@link CacheMode#WRITEBACK}
+ * @param aio    {@link AioMode#NATIVE} or {@link AioMode#THREADS}
+ * @param reason why
  */
-public record DiskRecommendation(String driver, Path path, String cache, boolean cacheDirect, String aio, String reason) {
+public record DiskRecommendation(DiskSource source, CacheMode cache, AioMode aio, String reason) {
 
     static DiskRecommendation forBlockDevice(BlockDevice d) {
-        return new DiskRecommendation("host_device", d.path(), "none", true, "native",
+        return new DiskRecommendation(new DiskSource.HostDevice(d.path()), CacheMode.NONE, AioMode.NATIVE,
             d.kind() + " " + d.device() + ": block devices bypass the host page cache (cache=none) and use"
                 + " Linux native AIO (aio=native)");
     }
@@ -36,8 +43,8 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
      */
     public static boolean supportsDirectIo(Path file) {
         // one O_DIRECT probe for the whole project: the one the argv renderer validates cache modes with
-        io.kvmj.core.qemu.HostEnvironment host = io.kvmj.core.qemu.HostEnvironment.system();
-        if (java.nio.file.Files.isRegularFile(file)) {
+        HostEnvironment host = HostEnvironment.system();
+        if (Files.isRegularFile(file)) {
             return host.supportsDirectIo(file);
         }
         Path dir = file.toAbsolutePath().getParent();
@@ -47,50 +54,16 @@ public record DiskRecommendation(String driver, Path path, String cache, boolean
     /** For an image file: cache=none if the filesystem supports O_DIRECT, else writeback. */
     public static DiskRecommendation forFile(Path file, boolean directIoSupported) {
         if (directIoSupported) {
-            return new DiskRecommendation("file", file, "none", true, "threads",
+            return new DiskRecommendation(new DiskSource.File(file), CacheMode.NONE, AioMode.THREADS,
                 "the filesystem supports O_DIRECT: cache=none avoids double caching; aio=threads because"
                     + " allocating writes to image files can block native AIO");
         }
-        return new DiskRecommendation("file", file, "writeback", false, "threads",
+        return new DiskRecommendation(new DiskSource.File(file), CacheMode.WRITEBACK, AioMode.THREADS,
             "the filesystem does not support O_DIRECT (e.g. tmpfs), so cache=none would fail");
     }
 
-    /**
-     * The {@code -blockdev} protocol-node argument for QEMU, commas in the path escaped, e.g.
-     * {@code driver=host_device,node-name=d0,filename=/dev/vg/lv,cache.direct=on,aio=native}.
-     */
-    public String blockdevArg(String nodeName, boolean readOnly) {
-        return String.join(",", protocolOptions("", nodeName, readOnly));
-    }
-
-    /**
-     * A {@code -blockdev} argument for a format node (e.g. {@code qcow2} or {@code raw}) on top of this
-     * protocol, in one string: {@code driver=qcow2,node-name=N,file.driver=host_device,file.filename=...}.
-     * Only a format node (or a device) takes QEMU's image locks; a bare protocol node does not.
-     */
-    public String formatBlockdevArg(String format, String nodeName, boolean readOnly) {
-        List<String> o = new ArrayList<>();
-        o.add("driver=" + format);
-        o.add("node-name=" + nodeName);
-        if (readOnly) {
-            o.add("read-only=on");
-        }
-        o.addAll(protocolOptions("file.", null, readOnly));
-        return String.join(",", o);
-    }
-
-    private List<String> protocolOptions(String prefix, String nodeName, boolean readOnly) {
-        List<String> o = new ArrayList<>();
-        o.add(prefix + "driver=" + driver);
-        if (nodeName != null) {
-            o.add(prefix + "node-name=" + nodeName);
-        }
-        o.add(prefix + "filename=" + QemuOpts.escape(prefix + "filename", path.toString()));
-        o.add(prefix + "cache.direct=" + (cacheDirect ? "on" : "off"));
-        o.add(prefix + "aio=" + aio);
-        if (readOnly) {
-            o.add(prefix + "read-only=on");
-        }
-        return o;
+    /** A disk {@code id} with this source, cache and aio; set its format, bus and the rest on the builder. */
+    public DiskSpec.Builder disk(String id) {
+        return DiskSpec.builder(id, source).cache(cache).aio(aio);
     }
 }

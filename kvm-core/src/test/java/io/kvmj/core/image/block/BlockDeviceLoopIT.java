@@ -13,6 +13,10 @@ import io.kvmj.core.image.ImageInUseException;
 import io.kvmj.core.image.ImageInfo;
 import io.kvmj.core.image.Overlays;
 import io.kvmj.core.image.QemuImg;
+import io.kvmj.core.model.DiskFormat;
+import io.kvmj.core.model.DiskSpec;
+import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.qemu.QemuCommandLine;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,13 +67,16 @@ class BlockDeviceLoopIT {
             ImageTestSupport.exec("qemu-img", "create", "-q", "-f", "qcow2", loop.device.toString(), "1G");
             assertEquals(1L << 30, reader.read(loop.device).virtualSize());
 
-            // QEMU accepts the recommended host_device + cache.direct=on + aio=native node
+            // QEMU accepts the recommended host_device + cache.direct=on + aio=native nodes, as the renderer writes them
             DiskRecommendation r = d.recommendation();
             if (ImageTestSupport.hasTool("qemu-system-x86_64")) {
-                try (QemuHolder q = QemuHolder.start(r.blockdevArg("proto0", false), dir)) {
-                    assertTrue(q.alive(), "QEMU accepted " + r.blockdevArg("proto0", false));
+                List<String> nodes = blockdevs(r.disk("proto0"));
+                assertTrue(nodes.get(0).startsWith("driver=host_device,"), nodes.toString());
+                assertTrue(nodes.get(0).contains(",aio=native,cache.direct=on,"), nodes.toString());
+                try (QemuHolder q = QemuHolder.start(nodes, dir)) {
+                    assertTrue(q.alive(), "QEMU accepted " + nodes);
                 }
-                try (QemuHolder q = QemuHolder.start(r.formatBlockdevArg("qcow2", "disk0", false), dir)) {
+                try (QemuHolder q = QemuHolder.start(blockdevs(r.disk("disk0").format(DiskFormat.QCOW2)), dir)) {
                     // QEMU has the qcow2 on the device open read-write: an overlay on it must be refused
                     assertTrue(q.alive());
                     Overlays overlays = new Overlays(new QemuImg());
@@ -82,6 +89,12 @@ class BlockDeviceLoopIT {
                 assertEquals("qcow2", ov.backingFormat());
             }
         }
+    }
+
+    /** The {@code -blockdev} arguments the one argv renderer writes for this disk. */
+    private static List<String> blockdevs(DiskSpec.Builder disk) {
+        GuestSpec spec = GuestSpec.builder("loop").disk(disk.build()).build();
+        return QemuCommandLine.defaults().render(spec).valuesOf("-blockdev");
     }
 
     private static String exec(String... a) {

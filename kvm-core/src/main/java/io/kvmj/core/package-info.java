@@ -1,2 +1,0 @@
-/** kvmj kvm-core. */
-package io.kvmj.core;
