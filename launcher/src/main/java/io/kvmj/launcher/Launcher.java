@@ -112,7 +112,7 @@ public final class Launcher {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
         }
         return new LaunchPlan(spec.name(), cmd.argv(), accel, cmd.warnings().stream().map(Warning::toString).toList(),
-                options.detached(), options.console(), cloudInit);
+                options.detached(), options.console(), cloudInit, spec);
     }
 
     /**
@@ -181,6 +181,9 @@ public final class Launcher {
                     "console", Boolean.toString(opts.console()), "argv", ShellQuote.join(argv)));
             if (plan.cloudInit() != null) {
                 writeSeed(name, dir, plan.cloudInit());
+            }
+            if (plan.spec() != null) {
+                SpecFile.write(dir, plan.spec());
             }
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ConsoleCommand.class,
         QmpCliCommand.class,
         EventsCommand.class,
+        MigrateCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

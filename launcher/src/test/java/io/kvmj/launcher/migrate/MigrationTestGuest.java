@@ -25,7 +25,7 @@ import java.util.regex.MatchResult;
  * A small busybox guest for migration tests: /init writes a random marker into a tmpfs, starts a loop that writes
  * a counter every second, and then runs each console line as a shell command. {@link #probe} asks for both.
  */
-final class MigrationTestGuest {
+public final class MigrationTestGuest {
     private static final String INIT = """
             #!/bin/sh
             . /lib/kvmj/init-common.sh
@@ -35,13 +35,17 @@ final class MigrationTestGuest {
             echo "KVMJ-MIG: ready"
             while read -r line; do eval "$line"; done
             """;
+    /** The kernel command line. */
+    public static final String APPEND = "console=ttyS0 panic=-1 quiet loglevel=0 rdinit=/init";
+    /** What /init prints once marker and counter are set up. */
+    public static final String READY = "KVMJ-MIG: ready";
     private static final AtomicInteger NONCE = new AtomicInteger();
 
-    final String marker = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    final Path initrd;
-    final GuestKernel kernel;
+    public final String marker = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public final Path initrd;
+    public final GuestKernel kernel;
 
-    MigrationTestGuest(Path dir) throws Exception {
+    public MigrationTestGuest(Path dir) throws Exception {
         try {
             kernel = KernelLocator.forThisHost().locate(null);
         } catch (DemoException e) {
@@ -57,19 +61,31 @@ final class MigrationTestGuest {
     GuestSpec spec(String name) {
         return GuestSpec.builder(name).machine(MachineType.PC).accelerator(Accelerator.TCG).cpus(1).memoryMiB(192)
                 .noReboot(true)
-                .kernel(KernelBoot.of(kernel.kernel(), initrd, "console=ttyS0 panic=-1 quiet loglevel=0 rdinit=/init"))
+                .kernel(KernelBoot.of(kernel.kernel(), initrd, APPEND))
                 .build();
     }
 
     static void awaitReady(Guest g) {
-        g.awaitConsole("KVMJ-MIG: ready", Duration.ofSeconds(240));
+        g.awaitConsole(READY, Duration.ofSeconds(240));
     }
 
     /** Asks the guest for marker and counter over the console. */
+    /** The console command that prints marker and counter after {@code Q<n>}; {@link #PROBE_REPLY} matches it. */
+    public static String probeCommand(int n) {
+        return "echo \"Q" + n + " M=$(cat /run/marker) C=$(cat /run/counter)\"\n";
+    }
+
+    /** The reply to {@link #probeCommand}: groups marker and counter. */
+    public static final String PROBE_REPLY = "Q%d M=(\\w+) C=(\\d+)";
+
+    public static int nonce() {
+        return NONCE.incrementAndGet();
+    }
+
     static Probe probe(Guest g) {
         int n = NONCE.incrementAndGet();
-        g.send("echo \"Q" + n + " M=$(cat /run/marker) C=$(cat /run/counter)\"\n");
-        MatchResult m = g.awaitConsole("Q" + n + " M=(\\w+) C=(\\d+)", Duration.ofSeconds(120));
+        g.send(probeCommand(n));
+        MatchResult m = g.awaitConsole(PROBE_REPLY.formatted(n), Duration.ofSeconds(120));
         return new Probe(m.group(1), Long.parseLong(m.group(2)));
     }
 
@@ -88,7 +104,7 @@ final class MigrationTestGuest {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -97,6 +113,6 @@ final class MigrationTestGuest {
         }
     }
 
-    record Probe(String marker, long counter) {
+    public record Probe(String marker, long counter) {
     }
 }
