@@ -73,11 +73,15 @@ final class MigrationDriver {
         source.call("migrate", F.objectNode().put("uri", uri), CALL);
         LOG.info("guest {}: migration to {} started", name, destinationName);
         boolean switched = false;
+        long lastReport = 0;
         while (true) {
             JsonNode q = source.call("query-migrate", null, CALL);
             String status = q.path("status").asText();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            listener.progress(progress(q, elapsed));
+            if (options.postcopy() || System.nanoTime() - lastReport >= POLL.toNanos()) {
+                listener.progress(progress(q, elapsed));
+                lastReport = System.nanoTime();
+            }
             switch (status) {
                 case "completed" -> {
                     return MigrationResult.of(name, destinationName, switched, q);
@@ -115,7 +119,8 @@ final class MigrationDriver {
             if (status.startsWith("postcopy")) {
                 switched = true;
             }
-            sleep(POLL);
+            // waiting for the end of the first pass to switch to post-copy: look more often
+            sleep(options.postcopy() && !switched ? Duration.ofMillis(50) : POLL);
         }
     }
 

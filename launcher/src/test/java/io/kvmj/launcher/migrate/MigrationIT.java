@@ -134,13 +134,19 @@ class MigrationIT {
         // keep memory busy so pre-copy does not converge on its own before the switch
         source.send("( while [ ! -e /run/stop ]; do dd if=/dev/zero of=/run/dirty bs=64k count=64 2>/dev/null; done ) &\n");
         Migration m = LiveMigration.toNewGuest(launcher, MigrationSource.of(source), tg.spec(source.name()), "mig-c",
-                MigrationOptions.defaults().withPostcopy(true).withSpeedMiBps(16)
+                MigrationOptions.defaults().withPostcopy(true).withSpeedMiBps(8)
                         .withMaxDowntime(Duration.ofMillis(10)), MigrationListener.NONE);
         MigrationResult r = m.await(Duration.ofMinutes(5));
         current = m.destination().orElseThrow();
+        MigrationTestGuest.sleep(3000);
         assertTrue(r.postcopy(), r.toString());
+        assertTrue(current.isAlive(), "after post-copy: " + current.console().text());
         assertFalse(source.isAlive());
         current.send("touch /run/stop\n");
-        tg.assertAlive(current);
+        try {
+            tg.assertAlive(current);
+        } catch (RuntimeException | AssertionError e) {
+            throw new AssertionError("after post-copy: " + e.getMessage() + "\nconsole:\n" + current.console().text(), e);
+        }
     }
 }
