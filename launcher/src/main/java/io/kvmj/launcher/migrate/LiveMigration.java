@@ -137,7 +137,7 @@ public final class LiveMigration {
     }
 
     /** QEMU's own blockers ({@code query-migrate} {@code blocked-reasons}, QEMU 6.0+). */
-    private static void checkQemuAllows(MigrationSource source) {
+    static void checkQemuAllows(MigrationSource source) {
         var q = source.qmp().call("query-migrate", null, Duration.ofSeconds(30));
         if (q.path("blocked-reasons").isArray() && !q.path("blocked-reasons").isEmpty()) {
             List<String> reasons = new java.util.ArrayList<>();
@@ -146,7 +146,7 @@ public final class LiveMigration {
         }
     }
 
-    private static void awaitRunning(Guest dest) {
+    static void awaitRunning(Guest dest) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
             if (!dest.isAlive() || System.nanoTime() > deadline) {
@@ -157,7 +157,7 @@ public final class LiveMigration {
         }
     }
 
-    private static void start(String threadName, Runnable body) {
+    static void start(String threadName, Runnable body) {
         Thread t = new Thread(body, threadName);
         t.setDaemon(true);
         t.start();
