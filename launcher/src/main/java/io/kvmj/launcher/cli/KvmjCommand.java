@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
         QmpCliCommand.class,
         EventsCommand.class,
         MigrateCommand.class,
+        SaveCommand.class,
+        RestoreCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -81,8 +81,22 @@ class MigrateCliIT {
                     && ctrlC.err().contains("keeps running on the source"), ctrlC.err());
             assertFalse(Files.exists(runtime.resolve("mc-d")), "destination runtime dir removed");
             assertAlive(runtime.resolve("mc-c"), tg.marker);
+
+            Path taken = tmp.resolve("taken");
+            Files.writeString(taken, "x");
+            CliProcess.Result refused = cli.run(60, "save", "mc-c", taken.toString());
+            assertEquals(2, refused.exit(), refused.toString());
+            assertTrue(refused.err().contains("does not overwrite"), refused.err());
+            Path save = tmp.resolve("mc-c.kvmjsave");
+            CliProcess.Result saved = cli.run(300, "save", "mc-c", save.toString());
+            assertEquals(0, saved.exit(), saved.toString());
+            assertFalse(Files.exists(runtime.resolve("mc-c")), "saved guest stopped");
+            CliProcess.Result restored = cli.run(300, "restore", save.toString(), "--name", "mc-r", "--json");
+            assertEquals(0, restored.exit(), restored.toString());
+            assertEquals("mc-r", restored.json().path("name").asText());
+            assertAlive(runtime.resolve("mc-r"), tg.marker);
         } finally {
-            for (String g : List.of("mc-a", "mc-b", "mc-c", "mc-d")) {
+            for (String g : List.of("mc-a", "mc-b", "mc-c", "mc-d", "mc-r")) {
                 if (Files.exists(runtime.resolve(g))) {
                     cli.run(60, "stop", g, "--force");
                 }
