@@ -12,7 +12,7 @@ class GuestSpecJsonTest {
     @Test
     void aRichSpecRoundTrips() {
         GuestSpec spec = GuestSpec.builder("vm-1").uuid(UUID.fromString("6f1c0e3a-5b7d-4a77-9d2e-0c1d2e3f4a5b"))
-                .machine(MachineType.PC).accelerator(Accelerator.TCG).cpus(2).memoryMiB(384)
+                .machine(MachineType.PC).machineVersion("pc-i440fx-7.2").accelerator(Accelerator.TCG).cpus(2).memoryMiB(384)
                 .noReboot(true).startPaused(true)
                 .kernel(Path.of("/boot/vmlinuz"), Path.of("/tmp/initrd.img"), "console=ttyS0 quiet")
                 .disk(DiskSpec.file("root", Path.of("/var/lib/vm 1/root.qcow2")).format(DiskFormat.QCOW2)
@@ -42,5 +42,8 @@ class GuestSpecJsonTest {
         assertTrue(e.getMessage().contains("nodefault"), e.getMessage());
         assertThrows(InvalidSpecException.class, () -> GuestSpecJson.read("{\"name\":\"\"}"));
         assertThrows(InvalidSpecException.class, () -> GuestSpecJson.read("not json"));
+        assertThrows(InvalidSpecException.class, () -> GuestSpec.builder("a").machineVersion("pc-i440fx-7.2").build());
+        assertThrows(InvalidSpecException.class, () -> GuestSpec.builder("a").machine(MachineType.MICROVM)
+                .machineVersion("microvm-1").build());
     }
 }

@@ -123,6 +123,9 @@ class MigrationIT {
         assertFalse(Files.exists(source.runtimeDir().path()));
         assertTrue(r.transferredBytes() > 0, r.toString());
         assertNotNull(r.downtimeMs(), r.toString());
+        String pinned = current.runtimeDir().readInfo().get("machine");
+        assertTrue(pinned != null && pinned.startsWith("pc-i440fx-"), "pinned machine " + pinned);
+        assertTrue(current.argv().stream().anyMatch(a -> a.contains("type=" + pinned)), current.commandLine());
         assertFalse(seen.isEmpty());
         tg.assertAlive(current);
     }
