@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         MigrateCommand.class,
         SaveCommand.class,
         RestoreCommand.class,
+        SnapshotCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

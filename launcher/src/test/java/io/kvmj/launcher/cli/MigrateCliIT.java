@@ -104,11 +104,11 @@ class MigrateCliIT {
         }
     }
 
-    private static String[] concat(List<String> a, List<String> b) {
+    static String[] concat(List<String> a, List<String> b) {
         return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
     }
 
-    private static void awaitLog(Path dir, String text) throws Exception {
+    static void awaitLog(Path dir, String text) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (System.nanoTime() < deadline) {
             Path log = dir.resolve("console.log");
@@ -121,7 +121,7 @@ class MigrateCliIT {
     }
 
     /** Over the guest's console socket: the marker is intact and the counter advances. */
-    private static void assertAlive(Path dir, String marker) throws Exception {
+    static void assertAlive(Path dir, String marker) throws Exception {
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
         try (ConsoleConnection c = ConsoleConnection.connect(dir.resolve("console.sock"), Duration.ofSeconds(10),
                 b -> {
@@ -140,7 +140,7 @@ class MigrateCliIT {
         }
     }
 
-    private static long probe(ConsoleConnection c, ByteArrayOutputStream seen, String marker) throws Exception {
+    static long probe(ConsoleConnection c, ByteArrayOutputStream seen, String marker) throws Exception {
         int n = MigrationTestGuest.nonce();
         c.send(MigrationTestGuest.probeCommand(n));
         Pattern p = Pattern.compile(MigrationTestGuest.PROBE_REPLY.formatted(n));
