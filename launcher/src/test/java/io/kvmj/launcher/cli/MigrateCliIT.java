@@ -101,6 +101,7 @@ class MigrateCliIT {
                     cli.run(60, "stop", g, "--force");
                 }
             }
+            runtime.toFile().delete(); // the base directory, when empty
         }
     }
 

@@ -60,6 +60,7 @@ class SnapshotCliIT {
             if (Files.exists(runtime.resolve("sc-a"))) {
                 cli.run(60, "stop", "sc-a", "--force");
             }
+            runtime.toFile().delete(); // the base directory, when empty
         }
     }
 }
