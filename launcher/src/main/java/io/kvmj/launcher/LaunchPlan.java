@@ -1,6 +1,7 @@
 package io.kvmj.launcher;
 
 import io.kvmj.core.model.CloudInitSpec;
+import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.qemu.QemuOpts;
 import io.kvmj.core.qemu.ShellQuote;
 import java.util.ArrayList;
@@ -25,9 +26,11 @@ import java.util.List;
  * @param console     whether the argv has kvmj's serial console (socket and log in the runtime directory)
  * @param cloudInit   the cloud-init seed to write into the runtime directory at launch (its path is in the argv),
  *                    or null
+ * @param spec        the spec the plan was made from (recorded as {@code spec.json} in the runtime directory, so
+ *                    {@code kvmj migrate}/{@code save} can start the guest again), or null for a raw argv
  */
 public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
-                         boolean detached, boolean console, CloudInitSpec cloudInit) {
+                         boolean detached, boolean console, CloudInitSpec cloudInit, GuestSpec spec) {
     public LaunchPlan {
         argv = List.copyOf(argv);
         warnings = List.copyOf(warnings);
@@ -59,13 +62,19 @@ public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accel
             QemuOpts.checkCarriable("qemu-arg", e);
             a.add(e);
         }
-        return new LaunchPlan(name, a, accelerator, warnings, detached, console, cloudInit);
+        return new LaunchPlan(name, a, accelerator, warnings, detached, console, cloudInit, spec);
+    }
+
+    /** A plan without a recorded spec. */
+    public LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
+                      boolean detached, boolean console, CloudInitSpec cloudInit) {
+        this(name, argv, accelerator, warnings, detached, console, cloudInit, null);
     }
 
     /** A plan without a cloud-init seed. */
     public LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
                       boolean detached, boolean console) {
-        this(name, argv, accelerator, warnings, detached, console, null);
+        this(name, argv, accelerator, warnings, detached, console, null, null);
     }
 
     /** The argv shell-quoted. */

@@ -93,11 +93,14 @@ public final class Launcher {
      * events, and for attached guests the client-mode socket this JVM listens on), the console as the first serial
      * port (a socket with a QEMU-written log) and, on boards with a PCI bus, the guest-agent channel
      * ({@link RuntimeDir#agentSocket()}). A pidfile, console or agent channel of {@code spec} on the same paths is
-     * not added twice; the spec's own QMP endpoints and serials follow kvmj's.
+     * not added twice; the spec's own QMP endpoints and serials follow kvmj's. A migratable guest's board is pinned
+     * to the versioned type QEMU resolves its alias to ({@link io.kvmj.launcher.migrate.MachinePinning}), recorded
+     * with the spec ({@code spec.json}, and {@code machine} in {@code guest.properties}).
      *
      * @throws LaunchException when the accelerator cannot be honoured or the spec is invalid
      */
     public LaunchPlan plan(GuestSpec spec) {
+        spec = io.kvmj.launcher.migrate.MachinePinning.pin(options.qemuBinary(), spec);
         RuntimeDir dir = RuntimeDir.locate(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
         CloudInitSpec cloudInit = spec.cloudInit() == null ? null
@@ -117,7 +120,7 @@ public final class Launcher {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
         }
         return new LaunchPlan(spec.name(), cmd.argv(), accel, cmd.warnings().stream().map(Warning::toString).toList(),
-                options.detached(), options.console(), cloudInit);
+                options.detached(), options.console(), cloudInit, spec);
     }
 
     /**
@@ -186,6 +189,12 @@ public final class Launcher {
                     "console", Boolean.toString(opts.console()), "argv", ShellQuote.join(argv)));
             if (plan.cloudInit() != null) {
                 writeSeed(name, dir, plan.cloudInit());
+            }
+            if (plan.spec() != null) {
+                SpecFile.write(dir, plan.spec());
+                if (plan.spec().machineVersion() != null) {
+                    dir.writeInfo(Map.of("machine", plan.spec().machineVersion()));
+                }
             }
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();

@@ -46,7 +46,8 @@ public record GuestSpec(
         List<QmpEndpoint> qmp,
         boolean rng,
         List<VirtioSerialChannel> channels,
-        CloudInitSpec cloudInit) {
+        CloudInitSpec cloudInit,
+        String machineVersion) {
 
     public GuestSpec {
         Objects.requireNonNull(name, "name");
@@ -66,6 +67,7 @@ public record GuestSpec(
         pciDevices = List.copyOf(pciDevices == null ? List.of() : pciDevices);
         qmp = List.copyOf(qmp == null ? List.of() : qmp);
         channels = List.copyOf(channels == null ? List.of() : channels);
+        MachineType.checkVersion(machine, machineVersion);
         if (channels.stream().map(VirtioSerialChannel::name).distinct().count() != channels.size()) {
             throw new InvalidSpecException("channels", channels, "two channels with the same port name");
         }
@@ -84,6 +86,7 @@ public record GuestSpec(
         b.usbDevices.addAll(usbDevices); b.pciDevices.addAll(pciDevices); b.qmp.addAll(qmp); b.rng = rng;
         b.channels.addAll(channels);
         b.cloudInit = cloudInit;
+        b.machineVersion = machineVersion;
         return b;
     }
 
@@ -117,6 +120,7 @@ public record GuestSpec(
         private boolean rng;
         private final List<VirtioSerialChannel> channels = new ArrayList<>();
         private CloudInitSpec cloudInit;
+        private String machineVersion;
 
         private Builder(String name) { this.name = name; }
 
@@ -162,10 +166,16 @@ public record GuestSpec(
         /** Cloud-init NoCloud seed, attached read-only as CD-ROM {@value CloudInitSpec#SEED_ID} once its seed path is set. */
         public Builder cloudInit(CloudInitSpec v) { cloudInit = v; return this; }
 
+        /**
+         * The versioned board QEMU resolves {@link #machine} to, e.g. {@code pc-q35-7.2} for q35 (null: the alias,
+         * QEMU's newest). Pinned by the launcher for migratable guests, so a destination gets the same board.
+         */
+        public Builder machineVersion(String v) { machineVersion = v; return this; }
+
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
                     startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
-                    usbDevices, pciDevices, qmp, rng, channels, cloudInit);
+                    usbDevices, pciDevices, qmp, rng, channels, cloudInit, machineVersion);
         }
     }
 }

@@ -22,7 +22,8 @@ final class MachineRenderer implements ArgRenderer {
         if (s.nodefaults()) ctx.flag("-nodefaults");
         if (s.noUserConfig()) ctx.flag("-no-user-config");
 
-        QemuOpts machine = QemuOpts.keys("machine").add("type", s.machine().qemuName());
+        QemuOpts machine = QemuOpts.keys("machine").add("type",
+                s.machineVersion() != null ? s.machineVersion() : s.machine().qemuName());
         if (s.memory().backend() != null) {
             machine.add("memory-backend", QemuIds.check("memory.backend.id", s.memory().backend().id()));
         }

@@ -30,6 +30,10 @@ import picocli.CommandLine.Command;
         AgentCommand.class,
         SshCommand.class,
         InfoCommand.class,
+        MigrateCommand.class,
+        SaveCommand.class,
+        RestoreCommand.class,
+        SnapshotCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

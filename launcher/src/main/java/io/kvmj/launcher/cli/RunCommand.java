@@ -135,6 +135,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print machine-readable JSON (launch info, or the plan with --dry-run).")
     boolean json;
 
+    @Option(names = "--incoming", paramLabel = "URI",
+            description = "Wait for a migration on URI (tcp:ADDR:PORT, unix:PATH) instead of booting: "
+                    + "QEMU starts with -incoming defer; send with kvmj migrate NAME --to URI.")
+    String incoming;
+
     @Option(names = "--qemu", defaultValue = LaunchOptions.DEFAULT_QEMU, description = "QEMU binary (default ${DEFAULT-VALUE}).")
     String qemu;
 
@@ -178,6 +183,9 @@ public final class RunCommand implements Callable<Integer> {
         LaunchPlan plan;
         try {
             plan = launcher.plan(guest).withExtraArgs(qemuArgs);
+            if (incoming != null) {
+                plan = plan.withExtraArgs(io.kvmj.launcher.migrate.LiveMigration.incomingArgs());
+            }
         } catch (InvalidSpecException e) {
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -202,6 +210,9 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             Guest g = launcher.launch(plan); // exactly the argv --dry-run prints
+            if (incoming != null && !IncomingSupport.accept(g, incoming, err)) {
+                return ExitCodes.USAGE;
+            }
             printGeneratedPassword(guest, err);
             if (detach) {
                 printLaunched(g, out);

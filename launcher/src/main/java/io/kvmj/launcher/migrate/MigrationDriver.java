@@ -1,0 +1,195 @@
+package io.kvmj.launcher.migrate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.qmp.QmpMonitor;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source side of one migration over QMP: capabilities and parameters, {@code migrate}, then
+ * {@code query-migrate} about four times a second until QEMU says {@code completed}, switching to post-copy after
+ * the first pass when asked. A stop request (cancel, timeout, the destination gone) before post-copy sends
+ * {@code migrate_cancel} and waits until the source runs again.
+ */
+final class MigrationDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationDriver.class);
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Duration CALL = Duration.ofSeconds(30);
+    /** "Unlimited": QEMU's default max-bandwidth is 32 MiB/s. */
+    private static final long UNLIMITED = 1L << 40;
+    private static final Set<String> IN_FLIGHT = Set.of("setup", "active", "pre-switchover", "device", "wait-unplug");
+
+    private final QmpMonitor source;
+    private final String name;
+    private final MigrationOptions options;
+    private final MigrationListener listener;
+    /** Why to stop, or null: set by cancel(); the destination check is polled. */
+    private final AtomicReference<String> stopReason;
+    private final Supplier<String> destinationProblem;
+
+    MigrationDriver(QmpMonitor source, String name, MigrationOptions options, MigrationListener listener,
+                    AtomicReference<String> stopReason, Supplier<String> destinationProblem) {
+        this.source = source;
+        this.name = name;
+        this.options = options;
+        this.listener = listener;
+        this.stopReason = stopReason;
+        this.destinationProblem = destinationProblem;
+    }
+
+    /** {@code migrate-set-capabilities} for kvmj's capabilities on either side. */
+    static void setCapabilities(QmpMonitor qmp, boolean autoConverge, boolean postcopy) {
+        ArrayNode caps = F.arrayNode();
+        caps.addObject().put("capability", "auto-converge").put("state", autoConverge);
+        caps.addObject().put("capability", "postcopy-ram").put("state", postcopy);
+        ObjectNode args = F.objectNode();
+        args.set("capabilities", caps);
+        qmp.call("migrate-set-capabilities", args, CALL);
+    }
+
+    /** Runs the migration to {@code uri}; returns QEMU's final {@code query-migrate} on completion. */
+    MigrationResult run(String uri, String destinationName) {
+        JsonNode st = source.call("query-migrate", null, CALL);
+        if (IN_FLIGHT.contains(st.path("status").asText()) || st.path("status").asText().startsWith("postcopy")) {
+            throw new MigrationException("guest '" + name + "' is already migrating (" + st.path("status").asText()
+                    + "); nothing started", true, null);
+        }
+        setCapabilities(source, options.autoConverge(), options.postcopy());
+        ObjectNode params = F.objectNode().put("max-bandwidth",
+                options.speedMiBps() == 0 ? UNLIMITED : options.speedMiBps() * 1024 * 1024);
+        if (options.maxDowntime() != null) {
+            params.put("downtime-limit", options.maxDowntime().toMillis());
+        }
+        source.call("migrate-set-parameters", params, CALL);
+        long start = System.nanoTime();
+        source.call("migrate", F.objectNode().put("uri", uri), CALL);
+        LOG.info("guest {}: migration to {} started", name, destinationName);
+        boolean switched = false;
+        long lastReport = 0;
+        while (true) {
+            JsonNode q = source.call("query-migrate", null, CALL);
+            String status = q.path("status").asText();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (options.postcopy() || System.nanoTime() - lastReport >= POLL.toNanos()) {
+                listener.progress(progress(q, elapsed));
+                lastReport = System.nanoTime();
+            }
+            switch (status) {
+                case "completed" -> {
+                    return MigrationResult.of(name, destinationName, switched, q);
+                }
+                case "failed", "cancelled" -> throw failed(status, q.path("error-desc").asText(""));
+                default -> { }
+            }
+            boolean postcopyPhase = status.startsWith("postcopy");
+            String why = stopReason.get();
+            if (why == null) {
+                why = destinationProblem.get();
+            }
+            if (why == null && elapsed.compareTo(options.timeout()) > 0) {
+                why = "timed out after " + options.timeout().toSeconds() + " s";
+            }
+            if (why != null) {
+                if (postcopyPhase) {
+                    if (status.equals("postcopy-paused")) {
+                        throw new MigrationException("migration of guest '" + name + "' broke in post-copy (" + why
+                                + "): the guest's state is split between source and destination; the source is "
+                                + "paused (QEMU's migrate-recover can resume it)", false, null);
+                    }
+                    // post-copy cannot be cancelled: the destination already runs the guest; let it finish
+                    LOG.warn("guest {}: {} in post-copy; cannot cancel, completing", name, why);
+                } else {
+                    throw cancel(why);
+                }
+            }
+            if (options.postcopy() && !switched && status.equals("active")
+                    && q.path("ram").path("dirty-sync-count").asLong() >= 2) {
+                source.call("migrate-start-postcopy", null, CALL);
+                switched = true;
+                LOG.info("guest {}: switched to post-copy after the first pass", name);
+            }
+            if (status.startsWith("postcopy")) {
+                switched = true;
+            }
+            // waiting for the end of the first pass to switch to post-copy: look more often
+            sleep(options.postcopy() && !switched ? Duration.ofMillis(50) : POLL);
+        }
+    }
+
+    private MigrationException cancel(String why) {
+        try {
+            source.call("migrate_cancel", null, CALL);
+        } catch (RuntimeException e) {
+            LOG.warn("guest {}: migrate_cancel: {}", name, e.toString());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            status = source.call("query-migrate", null, CALL).path("status").asText();
+            if (!IN_FLIGHT.contains(status) && !status.equals("cancelling")) {
+                break;
+            }
+            sleep(POLL);
+        }
+        if (status.equals("completed")) {
+            // it finished before the cancel arrived: the destination has the guest
+            return new MigrationException("migration of guest '" + name + "' completed before it could be cancelled ("
+                    + why + ")", false, null);
+        }
+        boolean running = sourceRuns();
+        return new MigrationException("migration of guest '" + name + "' cancelled (" + why + "): "
+                + (running ? "the guest keeps running on the source, nothing lost" : "the source is not running"),
+                running, null);
+    }
+
+    private MigrationException failed(String status, String error) {
+        boolean running = sourceRuns();
+        return new MigrationException("migration of guest '" + name + "' " + status
+                + (error.isEmpty() ? "" : ": " + error) + "; "
+                + (running ? "the guest keeps running on the source, nothing lost" : "the source is not running"),
+                running, null);
+    }
+
+    /** Waits up to 10 s for the source's vCPUs to run (QEMU restarts them after a failed or cancelled migration). */
+    boolean sourceRuns() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                if (source.call("query-status", null, CALL).path("running").asBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep(POLL);
+        }
+    }
+
+    static MigrationProgress progress(JsonNode q, Duration elapsed) {
+        JsonNode ram = q.path("ram");
+        return new MigrationProgress(q.path("status").asText(), elapsed, ram.path("transferred").asLong(),
+                ram.path("remaining").asLong(), ram.path("total").asLong(), ram.path("dirty-pages-rate").asLong(),
+                ram.path("page-size").asLong(4096), ram.path("dirty-sync-count").asLong(),
+                q.has("expected-downtime") ? q.get("expected-downtime").asLong() : null, ram.path("mbps").asDouble());
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted", true, e);
+        }
+    }
+}

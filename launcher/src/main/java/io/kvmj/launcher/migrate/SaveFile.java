@@ -1,0 +1,81 @@
+package io.kvmj.launcher.migrate;
+
+import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.GuestSpecJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The container format of {@code kvmj save}: everything {@code kvmj restore} needs in one file.
+ *
+ * <pre>
+ * KVMJ-SAVE 1\n                 magic and version
+ * LENGTH\n                      decimal byte length of the spec JSON
+ * {...spec JSON...}             {@link GuestSpecJson} of the guest
+ * QEMU migration stream         to the end of the file (starts with QEMU's "QEVM" magic)
+ * </pre>
+ */
+public final class SaveFile {
+    /** The first line. */
+    public static final String MAGIC = "KVMJ-SAVE 1";
+    private static final int MAX_SPEC = 16 * 1024 * 1024;
+
+    private SaveFile() {
+    }
+
+    /** Writes the header for {@code spec}. */
+    public static void writeHeader(OutputStream out, GuestSpec spec) throws IOException {
+        byte[] json = GuestSpecJson.write(spec).getBytes(StandardCharsets.UTF_8);
+        out.write((MAGIC + "\n" + json.length + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(json);
+    }
+
+    /**
+     * Reads the header, leaving {@code in} at the start of the QEMU stream.
+     *
+     * @throws IOException when the file is not a kvmj save file, with one line saying why
+     */
+    public static GuestSpec readHeader(InputStream in) throws IOException {
+        String magic = line(in, 64);
+        if (!MAGIC.equals(magic)) {
+            throw new IOException("not a kvmj save file (it does not start with '" + MAGIC + "')");
+        }
+        String len = line(in, 16);
+        int n;
+        try {
+            n = Integer.parseInt(len);
+        } catch (NumberFormatException e) {
+            throw new IOException("corrupt kvmj save file: bad spec length '" + len + "'");
+        }
+        if (n <= 0 || n > MAX_SPEC) {
+            throw new IOException("corrupt kvmj save file: spec length " + n + " out of range");
+        }
+        byte[] json = in.readNBytes(n);
+        if (json.length != n) {
+            throw new IOException("truncated kvmj save file: spec has " + json.length + " of " + n + " bytes");
+        }
+        try {
+            return GuestSpecJson.read(new String(json, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new IOException("corrupt kvmj save file: " + e.getMessage(), e);
+        }
+    }
+
+    private static String line(InputStream in, int max) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i <= max; i++) {
+            int c = in.read();
+            if (c == '\n') {
+                return b.toString(StandardCharsets.US_ASCII);
+            }
+            if (c < 0) {
+                break;
+            }
+            b.write(c);
+        }
+        return b.toString(StandardCharsets.US_ASCII) + "...";
+    }
+}
