@@ -7,8 +7,9 @@ import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.MachineType;
 import io.kvmj.core.model.NicSpec;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.kvmj.launcher.osimage.BuildListener;
+import io.kvmj.launcher.osimage.DebianImages;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -16,54 +17,30 @@ import java.nio.file.Path;
  * ({@code DebianImages.cachedBase(BuildListener.NONE)}, built on first use: minutes, needs root) used through a
  * qcow2 overlay ({@link DiskOverlays}), with a cloud-init seed setting the hostname to the guest name and root's
  * password to {@value #ROOT_PASSWORD}; ready when the serial login prompt appears.
- *
- * <p>The osimage package is looked up at run time ({@link #available()}), so this module builds against a
- * launcher with or without it; without it, {@link #baseDisk()} fails with a message saying what is missing.
  */
 public final class Debian12Image {
     /** Root's password in the booted guest (set by cloud-init; a test VM, not a secret). */
     public static final String ROOT_PASSWORD = "kvmj-test";
     /** Guest memory. */
     public static final int MEMORY_MIB = 1024;
-    static final String IMAGES_CLASS = "io.kvmj.launcher.osimage.DebianImages";
-    static final String LISTENER_CLASS = "io.kvmj.launcher.osimage.BuildListener";
 
     private Debian12Image() {}
 
-    /** True when the launcher on the class path has the Debian image builder ({@value #IMAGES_CLASS}). */
+    /** True: the launcher this module is built against has the Debian image builder. */
     public static boolean available() {
-        try {
-            Class.forName(IMAGES_CLASS, false, Debian12Image.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
+        return true;
     }
 
     /**
      * The cached base disk (raw), built first if missing.
      *
-     * @throws IllegalStateException when the launcher has no osimage package, or the build fails
+     * @throws IllegalStateException when the build fails (e.g. not root, tools missing)
      */
     public static Path baseDisk() {
-        if (!available()) {
-            throw new IllegalStateException("@KvmjGuest(image = DEBIAN_12) needs the Debian image builder ("
-                    + IMAGES_CLASS + "), which the kvmj launcher on the class path does not have; use a kvmj "
-                    + "release with io.kvmj.launcher.osimage, or pass your own image with @KvmjGuest(spec = ...)");
-        }
         try {
-            ClassLoader cl = Debian12Image.class.getClassLoader();
-            Class<?> listenerType = Class.forName(LISTENER_CLASS, true, cl);
-            Object none = listenerType.getField("NONE").get(null);
-            Method cachedBase = Class.forName(IMAGES_CLASS, true, cl).getMethod("cachedBase", listenerType);
-            Object base = cachedBase.invoke(null, none);
-            return (Path) base.getClass().getMethod("disk").invoke(base);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw new IllegalStateException("cannot get the Debian 12 base image: " + cause.getMessage(), cause);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the Debian image builder (" + IMAGES_CLASS + ") has an unexpected API: "
-                    + e, e);
+            return DebianImages.cachedBase(BuildListener.NONE).disk();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot get the Debian 12 base image: " + e.getMessage(), e);
         }
     }
 
