@@ -70,6 +70,8 @@ final class DomainXmlReader {
             }
         }
         seen.useAll(seen.child(dom, "resource"));
+        seen.child(dom, "iothreads"); // counted from the disks and controllers that use them
+        seen.useAll(seen.child(dom, "iothreadids"));
         seen.useAll(seen.child(dom, "seclabel"));
         for (Element s : seen.all(dom, "seclabel")) {
             seen.useAll(s);

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -100,6 +99,17 @@ public final class GuestSpecJson {
         }
         ObjectNode body = ((ObjectNode) n).deepCopy();
         body.remove(VERSION_FIELD);
+        JsonNode name = body.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new InvalidSpecException("name", name, "a spec needs a \"name\" string");
+        }
+        // absent fields take the builder's defaults (e.g. nodefaults true), not Java's false/0
+        ObjectNode defaults = MAPPER.valueToTree(GuestSpec.builder(name.asText()).build());
+        defaults.fieldNames().forEachRemaining(f -> {
+            if (!body.has(f)) {
+                body.set(f, defaults.get(f));
+            }
+        });
         boolean generate = false;
         if (body.get("cloudInit") instanceof ObjectNode ci) {
             JsonNode g = ci.remove("rootPasswordGenerate");
@@ -111,6 +121,9 @@ public final class GuestSpecJson {
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof InvalidSpecException ise) {
                 throw ise;
+            }
+            if (e.getCause() instanceof NullPointerException npe && npe.getMessage() != null) {
+                throw new InvalidSpecException(path(e) + "." + npe.getMessage(), null, "missing");
             }
             throw new InvalidSpecException(path(e), null, firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
@@ -165,10 +178,7 @@ public final class GuestSpecJson {
         m.setMixInAnnotation(CloudInitSpec.class, CloudInitMixin.class);
         return JsonMapper.builder().addModule(m)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
-                .disable(MapperFeature.AUTO_DETECT_GETTERS)
                 .serializationInclusion(JsonInclude.Include.NON_NULL)
                 .build();
     }
