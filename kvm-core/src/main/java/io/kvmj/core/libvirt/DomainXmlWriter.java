@@ -6,6 +6,7 @@ import io.kvmj.core.model.BootDevice;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.CpuModel;
 import io.kvmj.core.model.DiskBus;
+import io.kvmj.core.model.DiskFormat;
 import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
@@ -306,6 +307,10 @@ final class DomainXmlWriter {
             Element driver = Xml.add(disk, "driver");
             driver.setAttribute("name", "qemu");
             driver.setAttribute("type", d.format().driver());
+            if (d.format() == DiskFormat.VHDX) {
+                refusals.add(new LibvirtNote(f + ".format", "vhdx: libvirt 9's disk formats have no vhdx (convert it "
+                        + "with qemu-img to qcow2)"));
+            }
             driver.setAttribute("cache", d.cache().qemuName());
             driver.setAttribute("io", d.aio().qemuName());
             if (d.discard()) {
@@ -361,6 +366,10 @@ final class DomainXmlWriter {
                 Xml.add(disk, "readonly");
             }
             if (d.serial() != null) {
+                if (!d.serial().matches("[A-Za-z0-9_.+\\- ]+")) {
+                    refusals.add(new LibvirtNote(f + ".serial", "'" + d.serial() + "': libvirt takes disk serials of "
+                            + "letters, digits, space and _ . + - only"));
+                }
                 Xml.text(disk, "serial", d.serial());
             }
             boot(disk, f, d.bootIndex());

@@ -107,7 +107,7 @@ public final class SpecGenerator {
                 default -> DiskSource.file(Path.of("/var/lib/images/d" + i + (coin() ? ".qcow2" : " with, comma.img")));
             };
             boolean virtio = bus == DiskBus.VIRTIO_BLK || bus == DiskBus.VIRTIO_SCSI;
-            DiskFormat fmt = pick(List.of(DiskFormat.values()));
+            DiskFormat fmt = pick(List.of(DiskFormat.RAW, DiskFormat.QCOW2, DiskFormat.VMDK, DiskFormat.VDI, DiskFormat.VPC));
             boolean ro = virtio && (fmt.readOnlyOnly() || coin());
             if (!virtio && fmt.readOnlyOnly()) {
                 fmt = DiskFormat.QCOW2;
@@ -122,7 +122,7 @@ public final class SpecGenerator {
                 d.raidOrZfsInGuest(coin());
             }
             if (coin()) {
-                d.serial(pick(List.of("S" + i, "a,b&c<d>'\"", "WD-WCC4N" + i)));
+                d.serial(pick(List.of("S" + i, "WD-WCC4N" + i, "a b.c+d_e-" + i)));
             }
             boolean discard = coin();
             d.discard(discard);
