@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
         ConsoleCommand.class,
         QmpCliCommand.class,
         EventsCommand.class,
+        ExportCommand.class,
+        ImportCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
