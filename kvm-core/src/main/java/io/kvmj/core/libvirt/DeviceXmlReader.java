@@ -205,7 +205,7 @@ final class DeviceXmlReader {
             db.cache(CacheMode.valueOf(cache.toUpperCase(Locale.ROOT)));
             db.disposable(cache.equals("unsafe"));
             if (cache.equals("unsafe")) {
-                r.notes.add(new LibvirtNote(where + "/driver/@cache", "unsafe: imported as a disposable disk (kvmj runs cache=unsafe only on those)"));
+                r.notes.add(new LibvirtNote(where + "/driver/@cache", DomainXmlReader.UNSAFE_NOTE + " (kvmj runs cache=unsafe only on those)"));
             }
         }
         String io = seen.attr(driver, "io");

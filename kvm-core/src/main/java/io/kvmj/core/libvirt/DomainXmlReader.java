@@ -31,6 +31,7 @@ final class DomainXmlReader {
     final List<LibvirtNote> notes = new ArrayList<>();
     final List<LibvirtNote> refusals = new ArrayList<>();
     MachineType machine;
+    static final String UNSAFE_NOTE = "unsafe: imported as a disposable disk";
 
     DomainXmlReader(String xml) { this.xml = xml; }
 
@@ -121,7 +122,9 @@ final class DomainXmlReader {
             if (DomainXml.KVMJ_NS.equals(c.getNamespaceURI()) && "spec".equals(c.getLocalName())) {
                 seen.useAll(c);
                 try {
-                    return MetadataOverlay.apply(spec, GuestSpecJson.read(c.getTextContent()));
+                    GuestSpec out = MetadataOverlay.apply(spec, GuestSpecJson.read(c.getTextContent()));
+                    notes.removeIf(n -> n.what().startsWith(UNSAFE_NOTE)); // the metadata says which disks are disposable
+                    return out;
                 } catch (RuntimeException e) {
                     notes.add(new LibvirtNote("/domain/metadata/kvmj:spec", "unreadable, ignored: " + e.getMessage()));
                 }
