@@ -265,7 +265,7 @@ final class DeviceXmlReader {
         try {
             b.disk(db.build());
         } catch (RuntimeException e) {
-            r.refusals.add(new LibvirtNote(where, e.getMessage()));
+            r.notes.add(new LibvirtNote(where, "not imported: " + e.getMessage()));
         }
     }
 
@@ -363,7 +363,7 @@ final class DeviceXmlReader {
         try {
             b.share(new NinePShare(tag, Path.of(dir), sm, seen.child(f, "readonly") != null, "remap".equals(multidevs)));
         } catch (RuntimeException e) {
-            r.refusals.add(new LibvirtNote(where, e.getMessage()));
+            r.notes.add(new LibvirtNote(where, "not imported: " + e.getMessage()));
         }
     }
 

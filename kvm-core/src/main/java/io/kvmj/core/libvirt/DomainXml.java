@@ -48,6 +48,14 @@ public final class DomainXml {
      *                                 QEMU x86 domain, no name, a value kvmj refuses)
      */
     public static DomainImport importXml(String xml) {
-        return new DomainXmlReader(xml).read();
+        try {
+            return new DomainXmlReader(xml).read();
+        } catch (LibvirtRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a value kvmj cannot read (e.g. a number that is not one, an unknown cache mode): refused, not a crash
+            throw new LibvirtRefusedException(java.util.List.of(new LibvirtNote("/domain",
+                    "cannot read: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
+        }
     }
 }

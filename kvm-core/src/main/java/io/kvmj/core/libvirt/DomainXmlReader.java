@@ -179,7 +179,9 @@ final class DomainXmlReader {
             throw refuse("/domain/os/type", "'" + t + "': kvmj runs hvm guests only");
         }
         String arch = seen.attr(type, "arch");
-        if (arch != null && !arch.equals("x86_64")) {
+        if ("i686".equals(arch)) {
+            notes.add(new LibvirtNote("/domain/os/type/@arch", "i686 imported as x86_64 (qemu-system-x86_64 runs 32-bit guests)"));
+        } else if (arch != null && !arch.equals("x86_64")) {
             throw refuse("/domain/os/type/@arch", "'" + arch + "': kvmj runs x86_64 guests only");
         }
         String m = seen.attr(type, "machine");

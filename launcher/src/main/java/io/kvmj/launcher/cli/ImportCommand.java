@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Read another tool's guest description as a kvmj spec (JSON, kvmjSpecVersion 1).",
             "FORMAT: libvirt (domain XML, e.g. from 'virsh dumpxml'). FILE - reads stdin.",
-            "What kvmj does not model is listed on stderr as 'not imported: PATH: why' (under \"notImported\" with "
+            "What kvmj does not model is listed on stderr as 'import: PATH: what happened' (under \"notImported\" with "
                 + "--json, beside \"spec\")."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:imported (possibly with listed parts not imported)", "2:bad usage, unreadable file, or refused"})
@@ -79,7 +79,7 @@ public final class ImportCommand implements Callable<Integer> {
         } else {
             out.print(GuestSpecJson.write(imp.spec()));
         }
-        imp.notImported().forEach(n -> err.println("not imported: " + n));
+        imp.notImported().forEach(n -> err.println("import: " + n));
         out.flush();
         err.flush();
         return ExitCodes.OK;
