@@ -49,20 +49,14 @@ final class MetadataOverlay {
             }
             b.disk(db.build());
         }
-        List<NicSpec> nics = new ArrayList<>();
+        b.clearNics();
         for (NicSpec n : xml.nics()) {
             NicSpec m = md.nics().stream().filter(x -> x.id().equals(n.id()) && x.kind() == n.kind()).findFirst().orElse(null);
-            nics.add(m == null ? n
+            b.nic(m == null ? n
                     : new NicSpec(n.id(), n.kind(), n.model(), n.mac(), m.forwards(), m.restrict(), n.ifname(), n.vhost(), n.bridge()));
         }
-        GuestSpec partial = b.build();
-        // the builder has no clearNics(): rebuild from the record
-        return new GuestSpec(partial.name(), partial.uuid(), partial.machine(), partial.accelerator(), partial.cpu(),
-                partial.smp(), memory(xml.memory(), md.memory()), partial.nodefaults(), partial.noUserConfig(),
-                partial.sandbox(), partial.startPaused(), partial.noReboot(), partial.pidfile(), partial.disks(),
-                partial.cdroms(), partial.shares(), nics, partial.vnc(), partial.serials(), partial.kernel(),
-                partial.firmware(), partial.bootOrder(), partial.usbDevices(), partial.pciDevices(), partial.qmp(),
-                partial.rng(), partial.channels(), partial.cloudInit());
+        b.memory(memory(xml.memory(), md.memory()));
+        return b.build();
     }
 
     private static MemorySpec memory(MemorySpec xml, MemorySpec md) {

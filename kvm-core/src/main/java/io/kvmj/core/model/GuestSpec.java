@@ -143,6 +143,7 @@ public record GuestSpec(
         public Builder cdrom(CdRom v) { cdroms.add(v); return this; }
         public Builder share(NinePShare v) { shares.add(v); return this; }
         public Builder nic(NicSpec v) { nics.add(v); return this; }
+        public Builder clearNics() { nics.clear(); return this; }
         public Builder vnc(VncSpec v) { vnc = v; return this; }
         public Builder serial(SerialSpec v) { serials.add(v); return this; }
         public Builder clearSerials() { serials.clear(); return this; }

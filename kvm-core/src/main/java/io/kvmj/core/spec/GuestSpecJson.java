@@ -28,7 +28,7 @@ import java.nio.file.Path;
 
 /**
  * The versioned JSON form of a {@link GuestSpec}: every record component by name, enums by constant name, paths as
- * strings, disk sources tagged with {@code "type"} ({@code file}, {@code hostDevice}, {@code nbd}); the top level also
+ * strings, disk sources tagged with {@code "kind"} ({@code File}, {@code HostDevice}, {@code Nbd}); the top level also
  * holds {@code "kvmjSpecVersion": 1}. Unknown fields are refused, missing ones take the model's defaults.
  * Passwords are never written: a generated cloud-init root password becomes {@code "rootPasswordGenerate": true}
  * (a new one is generated when read), a given one is left out.
@@ -183,11 +183,12 @@ public final class GuestSpecJson {
                 .build();
     }
 
-    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    /** Same tagging as the migrate branch's spec.json: {@code "kind": "File" | "HostDevice" | "Nbd"}. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "kind")
     @JsonSubTypes({
-        @JsonSubTypes.Type(value = DiskSource.File.class, name = "file"),
-        @JsonSubTypes.Type(value = DiskSource.HostDevice.class, name = "hostDevice"),
-        @JsonSubTypes.Type(value = DiskSource.Nbd.class, name = "nbd")})
+        @JsonSubTypes.Type(DiskSource.File.class),
+        @JsonSubTypes.Type(DiskSource.HostDevice.class),
+        @JsonSubTypes.Type(DiskSource.Nbd.class)})
     private interface DiskSourceMixin {}
 
     @JsonIgnoreProperties(value = {"rootPassword", "rootPasswordGenerated"}, allowGetters = false)

@@ -41,10 +41,10 @@ class GuestSpecJsonTest {
         assertEquals("kvmjSpecVersion", assertThrows(InvalidSpecException.class,
                 () -> GuestSpecJson.read("{\"kvmjSpecVersion\":2,\"name\":\"vm1\"}")).field());
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> GuestSpecJson.read("{\"kvmjSpecVersion\":1,\"name\":\"vm1\",\"disks\":[{\"id\":\"a\",\"source\":{\"type\":\"file\",\"path\":\"/a\"},\"sourse\":{}}]}"));
+                () -> GuestSpecJson.read("{\"kvmjSpecVersion\":1,\"name\":\"vm1\",\"disks\":[{\"id\":\"a\",\"source\":{\"kind\":\"File\",\"path\":\"/a\"},\"sourse\":{}}]}"));
         assertTrue(e.getMessage().contains("sourse"), e.getMessage());
         e = assertThrows(InvalidSpecException.class, () -> GuestSpecJson.read("{\"kvmjSpecVersion\":1,\"name\":\"vm1\","
-                + "\"disks\":[{\"id\":\"a\",\"source\":{\"type\":\"file\",\"path\":\"/a\"},\"bus\":\"VIRTIO_BLK\",\"serial\":\"123456789012345678901\"}]}"));
+                + "\"disks\":[{\"id\":\"a\",\"source\":{\"kind\":\"File\",\"path\":\"/a\"},\"bus\":\"VIRTIO_BLK\",\"serial\":\"123456789012345678901\"}]}"));
         assertEquals("disks[a].serial", e.field());
         assertEquals("disks[0].source", assertThrows(InvalidSpecException.class,
                 () -> GuestSpecJson.read("{\"kvmjSpecVersion\":1,\"name\":\"vm1\",\"disks\":[{\"id\":\"a\"}]}")).field());
