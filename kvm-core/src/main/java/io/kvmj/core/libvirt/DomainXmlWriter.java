@@ -1,7 +1,6 @@
 package io.kvmj.core.libvirt;
 
 import io.kvmj.core.model.Accelerator;
-import io.kvmj.core.model.BackendKind;
 import io.kvmj.core.model.BootDevice;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.CpuModel;
@@ -10,16 +9,10 @@ import io.kvmj.core.model.DiskFormat;
 import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
-import io.kvmj.core.model.MacAddresses;
 import io.kvmj.core.model.MachineType;
-import io.kvmj.core.model.MemoryBackend;
-import io.kvmj.core.model.MemorySpec;
-import io.kvmj.core.model.NicModel;
-import io.kvmj.core.model.NicSpec;
 import io.kvmj.core.model.NinePShare;
 import io.kvmj.core.model.NumaNode;
 import io.kvmj.core.model.PciHostDevice;
-import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.core.model.VirtioSerialChannel;
 import io.kvmj.core.spec.GuestSpecJson;
@@ -61,7 +54,7 @@ final class DomainXmlWriter {
             Xml.text(dom, "uuid", s.uuid().toString());
         }
         metadata(dom);
-        memory(dom);
+        new MemoryXmlWriter(s, notes, refusals).memory(dom);
         for (DiskSpec disk : s.disks()) {
             if (disk.iothread() != null) {
                 iothreads.putIfAbsent(disk.iothread(), iothreads.size() + 1);
@@ -71,7 +64,7 @@ final class DomainXmlWriter {
         if (!iothreads.isEmpty()) {
             Xml.text(dom, "iothreads", String.valueOf(iothreads.size()));
         }
-        numatune(dom);
+        new MemoryXmlWriter(s, notes, refusals).numatune(dom);
         os(dom);
         Element features = Xml.add(dom, "features");
         Xml.add(features, "acpi");
@@ -111,110 +104,6 @@ final class DomainXmlWriter {
         }
         for (int i = 0; i < s.qmp().size(); i++) {
             notes.add(new LibvirtNote("qmp[" + i + "]", "libvirt owns the QMP monitor; use 'virsh qemu-monitor-command'"));
-        }
-    }
-
-    private void memory(Element dom) {
-        MemorySpec m = s.memory();
-        long kib = m.sizeMiB() * 1024;
-        Xml.text(dom, "memory", String.valueOf(kib)).setAttribute("unit", "KiB");
-        Xml.text(dom, "currentMemory", String.valueOf(kib)).setAttribute("unit", "KiB");
-        List<MemoryBackend> backends = m.backend() != null ? List.of(m.backend())
-                : m.numaNodes().stream().map(NumaNode::memory).toList();
-        if (backends.isEmpty() && !m.memLock()) {
-            return;
-        }
-        Element mb = Xml.add(dom, "memoryBacking");
-        if (!backends.isEmpty()) {
-            MemoryBackend first = backends.get(0);
-            for (MemoryBackend b : backends) {
-                String f = "memory.backend[" + b.id() + "]";
-                if (b.kind() != first.kind() || b.prealloc() != first.prealloc() || b.usesHugepages() != first.usesHugepages()) {
-                    refusals.add(new LibvirtNote(f, "libvirt backs all NUMA cells alike (one memoryBacking); this node's "
-                            + "kind/prealloc/hugepages differ from node " + first.id()));
-                }
-                if (b.kind() == BackendKind.FILE && !b.usesHugepages()) {
-                    notes.add(new LibvirtNote(f + ".mem-path", b.memPath() + " has no libvirt form; libvirt puts file "
-                            + "memory under memory_backing_dir of qemu.conf"));
-                }
-            }
-            if (first.usesHugepages()) {
-                Element hp = Xml.add(mb, "hugepages");
-                Map<Long, List<Integer>> bySize = new LinkedHashMap<>();
-                for (int i = 0; i < backends.size(); i++) {
-                    MemoryBackend b = backends.get(i);
-                    long size = b.hugepageSizeKiB() > 0 ? b.hugepageSizeKiB() : 2048;
-                    if (b.hugepageSizeKiB() == 0) {
-                        notes.add(new LibvirtNote("memory.backend[" + b.id() + "].hugetlbsize",
-                                "default hugepage size written as 2048 KiB"));
-                    }
-                    bySize.computeIfAbsent(size, x -> new ArrayList<>()).add(m.numaNodes().isEmpty() ? -1 : m.numaNodes().get(i).nodeId());
-                }
-                for (var e : bySize.entrySet()) {
-                    Element page = Xml.add(hp, "page");
-                    page.setAttribute("size", String.valueOf(e.getKey()));
-                    page.setAttribute("unit", "KiB");
-                    if (bySize.size() > 1 && !m.numaNodes().isEmpty()) {
-                        page.setAttribute("nodeset", e.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")));
-                    }
-                }
-            }
-            if (m.memLock()) {
-                Xml.add(mb, "locked");
-            }
-            if (first.kind() == BackendKind.MEMFD) {
-                Xml.add(mb, "source").setAttribute("type", "memfd");
-            } else if (first.kind() == BackendKind.FILE && !first.usesHugepages()) {
-                Xml.add(mb, "source").setAttribute("type", "file");
-            } else if (first.kind() == BackendKind.RAM) {
-                Xml.add(mb, "source").setAttribute("type", "anonymous");
-            }
-            if (m.numaNodes().isEmpty() && first.share()) {
-                Xml.add(mb, "access").setAttribute("mode", "shared");
-            }
-            if (first.prealloc()) {
-                Xml.add(mb, "allocation").setAttribute("mode", "immediate");
-            }
-        } else {
-            Xml.add(mb, "locked");
-        }
-    }
-
-    private void numatune(Element dom) {
-        MemorySpec m = s.memory();
-        List<MemoryBackend> bound = new ArrayList<>();
-        if (m.backend() != null && !m.backend().hostNodes().isEmpty()) {
-            bound.add(m.backend());
-        }
-        m.numaNodes().stream().map(NumaNode::memory).filter(b -> !b.hostNodes().isEmpty()).forEach(bound::add);
-        if (bound.isEmpty()) {
-            return;
-        }
-        Element nt = Xml.add(dom, "numatune");
-        for (MemoryBackend b : bound) {
-            String mode = switch (b.policy()) {
-                case BIND -> "strict";
-                case PREFERRED -> "preferred";
-                case INTERLEAVE -> "interleave";
-                case DEFAULT -> null;
-            };
-            if (mode == null) {
-                refusals.add(new LibvirtNote("memory.backend[" + b.id() + "].policy", "host nodes with policy default "
-                        + "have no libvirt form (numatune modes: strict, preferred, interleave)"));
-                continue;
-            }
-            String nodeset = b.hostNodes().stream().map(String::valueOf).collect(Collectors.joining(","));
-            if (m.backend() != null) {
-                Element e = Xml.add(nt, "memory");
-                e.setAttribute("mode", mode);
-                e.setAttribute("nodeset", nodeset);
-            } else {
-                int cell = m.numaNodes().stream().filter(n -> n.memory() == b).findFirst().orElseThrow().nodeId();
-                Element e = Xml.add(nt, "memnode");
-                e.setAttribute("cellid", String.valueOf(cell));
-                e.setAttribute("mode", mode);
-                e.setAttribute("nodeset", nodeset);
-            }
         }
     }
 
@@ -433,14 +322,15 @@ final class DomainXmlWriter {
         Element usb = Xml.add(dev, "controller");
         usb.setAttribute("type", "usb");
         usb.setAttribute("model", s.usbDevices().isEmpty() ? "none" : "qemu-xhci");
+        ShareNetSerialXmlWriter chars = new ShareNetSerialXmlWriter(s, notes, refusals);
         for (NinePShare sh : s.shares()) {
-            filesystem(dev, sh);
+            chars.filesystem(dev, sh);
         }
         for (int i = 0; i < s.nics().size(); i++) {
-            nic(dev, s.nics().get(i), i);
+            chars.nic(dev, s.nics().get(i), i);
         }
         for (int i = 0; i < s.serials().size(); i++) {
-            serial(dev, s.serials().get(i), i);
+            chars.serial(dev, s.serials().get(i), i);
         }
         for (VirtioSerialChannel ch : s.channels()) {
             Element c = Xml.add(dev, "channel");
@@ -544,7 +434,7 @@ final class DomainXmlWriter {
         Xml.add(e, "boot").setAttribute("order", String.valueOf(bootIndex));
     }
 
-    private void alias(Element e, String id) {
+    static void alias(Element e, String id) {
         Xml.add(e, "alias").setAttribute("name", DomainXml.USER_ALIAS_PREFIX + id);
     }
 
@@ -558,96 +448,7 @@ final class DomainXmlWriter {
         return a;
     }
 
-    private void filesystem(Element dev, NinePShare sh) {
-        String f = "shares[" + sh.tag() + "]";
-        Element fs = Xml.add(dev, "filesystem");
-        fs.setAttribute("type", "mount");
-        String mode = switch (sh.securityModel()) {
-            case MAPPED_XATTR -> "mapped";
-            case PASSTHROUGH -> "passthrough";
-            case NONE -> "squash";
-            case MAPPED_FILE -> null;
-        };
-        if (mode == null) {
-            refusals.add(new LibvirtNote(f + ".securityModel", "mapped-file has no libvirt accessmode (mapped is "
-                    + "mapped-xattr, squash is none)"));
-            mode = "mapped";
-        }
-        fs.setAttribute("accessmode", mode);
-        if (sh.multidevsRemap()) {
-            fs.setAttribute("multidevs", "remap");
-        }
-        Xml.add(fs, "driver").setAttribute("type", "path");
-        Xml.add(fs, "source").setAttribute("dir", abs(sh.path()));
-        Xml.add(fs, "target").setAttribute("dir", sh.tag());
-        if (sh.readOnly()) {
-            Xml.add(fs, "readonly");
-        }
-    }
-
-    private void nic(Element dev, NicSpec n, int index) {
-        String f = "nics[" + n.id() + "]";
-        Element i = Xml.add(dev, "interface");
-        switch (n.kind()) {
-            case USER -> i.setAttribute("type", "user");
-            case TAP -> i.setAttribute("type", "ethernet");
-            case BRIDGE -> i.setAttribute("type", "bridge");
-            default -> throw new IllegalStateException(n.kind().toString());
-        }
-        Xml.add(i, "mac").setAttribute("address", n.mac() != null ? n.mac().toLowerCase(java.util.Locale.ROOT)
-                : MacAddresses.derive(s.name(), index));
-        switch (n.kind()) {
-            case TAP -> {
-                Element t = Xml.add(i, "target");
-                t.setAttribute("dev", n.ifname());
-                t.setAttribute("managed", "no");
-            }
-            case BRIDGE -> Xml.add(i, "source").setAttribute("bridge", n.bridge());
-            default -> { }
-        }
-        Xml.add(i, "model").setAttribute("type", n.model() == NicModel.E1000 ? "e1000" : "virtio");
-        if (n.kind() == io.kvmj.core.model.NetKind.TAP) {
-            Xml.add(i, "driver").setAttribute("name", n.vhost() ? "vhost" : "qemu");
-        }
-        alias(i, n.id());
-        if (!n.forwards().isEmpty()) {
-            notes.add(new LibvirtNote(f + ".hostfwd", "libvirt's user (slirp) networking has no port forwards; "
-                    + n.forwards().stream().map(p -> p.qemuValue()).collect(Collectors.joining(" ")) + " not carried out"));
-        }
-        if (n.restrict()) {
-            notes.add(new LibvirtNote(f + ".restrict", "libvirt's user networking has no restrict=on; the guest reaches "
-                    + "the host network"));
-        }
-    }
-
-    private void serial(Element dev, SerialSpec sp, int port) {
-        String f = "serials[" + port + "]";
-        Element e = Xml.add(dev, "serial");
-        switch (sp.kind()) {
-            case FILE -> {
-                e.setAttribute("type", "file");
-                Xml.add(e, "source").setAttribute("path", abs(sp.path()));
-            }
-            case UNIX_SOCKET -> {
-                e.setAttribute("type", "unix");
-                Element src = Xml.add(e, "source");
-                src.setAttribute("mode", "bind");
-                src.setAttribute("path", abs(sp.path()));
-            }
-            case STDIO -> refusals.add(new LibvirtNote(f, "a stdio serial port has no meaning under the libvirt daemon"));
-            default -> throw new IllegalStateException(sp.kind().toString());
-        }
-        if (sp.logfile() != null) {
-            Element log = Xml.add(e, "log");
-            log.setAttribute("file", abs(sp.logfile()));
-            log.setAttribute("append", "on");
-        }
-        Element t = Xml.add(e, "target");
-        t.setAttribute("type", "isa-serial");
-        t.setAttribute("port", String.valueOf(port));
-    }
-
-    private static String abs(Path p) { return p.toAbsolutePath().normalize().toString(); }
+    static String abs(Path p) { return p.toAbsolutePath().normalize().toString(); }
 
     /** 0 → a, 25 → z, 26 → aa (libvirt's disk names). */
     static String letters(int i) {
