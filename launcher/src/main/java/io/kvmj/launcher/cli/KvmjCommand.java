@@ -34,6 +34,8 @@ import picocli.CommandLine.Command;
         SaveCommand.class,
         RestoreCommand.class,
         SnapshotCommand.class,
+        ExportCommand.class,
+        ImportCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -12,6 +12,7 @@ import io.kvmj.core.model.NicSpec;
 import io.kvmj.core.model.NumaNode;
 import io.kvmj.core.model.PciHostDevice;
 import io.kvmj.core.model.UsbHostDevice;
+import io.kvmj.core.spec.GuestSpecJson;
 import io.kvmj.launcher.Guest;
 import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.LaunchException;
@@ -47,8 +48,13 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--name", required = true, description = "Guest name, unique per user (letters, digits, . _ -).")
+    @Option(names = "--name", description = "Guest name, unique per user (letters, digits, . _ -). Required unless --spec.")
     String name;
+
+    @Option(names = "--spec", paramLabel = "FILE", description = "The guest from a kvmj spec file (JSON, "
+            + "kvmjSpecVersion 1; the output of --dry-run --json or 'kvmj import' works as is; - = stdin). The other "
+            + "guest options are refused with it.")
+    String specFile;
 
     @Option(names = "--memory", defaultValue = "512", paramLabel = "SIZE", converter = MemorySizeConverter.class,
             description = "Memory: MiB, or with a unit as qemu -m takes it (512M, 2G; default ${DEFAULT-VALUE} MiB).")
@@ -165,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         GuestSpec guest;
         try {
-            guest = toSpec();
+            guest = specFile != null ? fromSpecFile() : toSpec();
         } catch (InvalidSpecException e) {
             err.println("kvmj run: " + SpecFlags.describe(e));
             return ExitCodes.USAGE;
@@ -201,6 +207,7 @@ public final class RunCommand implements Callable<Integer> {
                     o.put("commandLine", plan.commandLine());
                     o.put("accelerator", plan.accelerator().accelerator()).put("acceleratorReason", plan.accelerator().reason());
                     plan.warnings().forEach(o.putArray("warnings")::add);
+                    o.set("spec", GuestSpecJson.toTree(guest));
                     out.println(Json.pretty(o));
                 } else {
                     plan.warnings().forEach(w -> err.println("warning: " + w));
@@ -355,7 +362,31 @@ public final class RunCommand implements Callable<Integer> {
         return pump;
     }
 
+    /** Options that describe the guest, refused beside --spec (the spec file describes it whole). */
+    private static final List<String> GUEST_OPTIONS = List.of("--name", "--memory", "--vcpus", "--machine", "--disk",
+            "--share", "--network", "--graphics", "--kernel", "--initrd", "--append", "--cdrom", "--cloud-init", "--boot",
+            "--hugepages", "--numa", "--hostdev", "--accel", "--paused");
+
+    private GuestSpec fromSpecFile() {
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : GUEST_OPTIONS) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " cannot be combined with --spec (the spec file describes the guest)");
+            }
+        }
+        try {
+            return SpecFiles.read(specFile);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--spec: cannot read " + specFile + ": " + e.getMessage(), e);
+        } catch (InvalidSpecException e) {
+            throw new IllegalArgumentException("--spec " + specFile + ": " + e.getMessage(), e);
+        }
+    }
+
     GuestSpec toSpec() {
+        if (name == null) {
+            throw new IllegalArgumentException("--name is required (or give --spec FILE)");
+        }
         GuestSpec.Builder b = GuestSpec.builder(name).cpus(vcpus).startPaused(paused);
         b.machine(switch (machine.toLowerCase(Locale.ROOT)) {
             case "q35" -> MachineType.Q35;

@@ -1,0 +1,61 @@
+package io.kvmj.core.libvirt;
+
+import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.GuestSpec;
+
+/**
+ * kvmj guest specs to and from libvirt domain XML ({@code virsh define}/{@code virsh dumpxml}).
+ *
+ * <p>Export writes what libvirt runs with the same devices: disks (format, bus, cache, {@code io=}, discard,
+ * detect_zeroes, serial, read-only, block sizes, boot order, iothreads), 9p shares as {@code <filesystem>} (same
+ * access mode and mount tag), NICs with the same MAC, memory backing (memfd, hugepages, shared, prealloc, locked),
+ * NUMA cells and numatune, vCPU topology, CPU model, VNC, serial ports, virtio-serial channels, rng, balloon and
+ * passthrough {@code <hostdev>}. Device ids become user aliases ({@code ua-ID}). What libvirt cannot express is
+ * either refused ({@link LibvirtRefusedException}) or listed in {@link DomainExport#notes()}; the whole spec also
+ * rides along as JSON in {@code <metadata><kvmj:spec>}, so kvmj-only settings come back on import. For everything
+ * libvirt expresses, the XML elements win over that metadata.
+ *
+ * <pre>{@code
+ * DomainExport x = DomainXml.export(spec, Accelerator.TCG);  // AUTO becomes type='qemu'
+ * Files.writeString(Path.of("vm1.xml"), x.xml());            // virsh define vm1.xml
+ * x.notes().forEach(System.err::println);
+ * DomainImport back = DomainXml.importXml(x.xml());          // back.spec().equals(spec)
+ * }</pre>
+ */
+public final class DomainXml {
+    /** Namespace of kvmj's {@code <metadata>} element. */
+    public static final String KVMJ_NS = "https://kvmj.io/xmlns/libvirt/1";
+    /** libvirt's prefix for user-chosen device aliases; the QEMU device id is the alias. */
+    public static final String USER_ALIAS_PREFIX = "ua-";
+
+    private DomainXml() {}
+
+    /**
+     * The domain for {@code spec}; {@code autoResolvesTo} is the accelerator written when the spec says AUTO
+     * (libvirt has no such choice): {@link Accelerator#KVM} gives {@code type='kvm'}, otherwise {@code type='qemu'}.
+     *
+     * @throws LibvirtRefusedException when libvirt cannot run the spec as kvmj would, with every reason
+     */
+    public static DomainExport export(GuestSpec spec, Accelerator autoResolvesTo) {
+        return new DomainXmlWriter(spec, autoResolvesTo).write();
+    }
+
+    /**
+     * The kvmj spec of a libvirt domain document; elements and attributes kvmj does not model are listed in
+     * {@link DomainImport#notImported()}.
+     *
+     * @throws LibvirtRefusedException when the document is not a domain kvmj can model at all (not XML, not a
+     *                                 QEMU x86 domain, no name, a value kvmj refuses)
+     */
+    public static DomainImport importXml(String xml) {
+        try {
+            return new DomainXmlReader(xml).read();
+        } catch (LibvirtRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a value kvmj cannot read (e.g. a number that is not one, an unknown cache mode): refused, not a crash
+            throw new LibvirtRefusedException(java.util.List.of(new LibvirtNote("/domain",
+                    "cannot read: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
+        }
+    }
+}
