@@ -1,7 +1,7 @@
 package io.kvmj.launcher;
 
 import io.kvmj.core.model.GuestSpec;
-import io.kvmj.core.model.GuestSpecJson;
+import io.kvmj.core.spec.GuestSpecJson;
 import io.kvmj.launcher.process.RuntimeDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;

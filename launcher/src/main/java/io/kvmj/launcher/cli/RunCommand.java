@@ -101,9 +101,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cloud-init", paramLabel = "KEYS", arity = "0..1", fallbackValue = "", description = {
         "Cloud-init NoCloud seed (virt-install keys), written at launch into the runtime directory and attached "
-            + "read-only as a CD-ROM labelled cidata: [root-password-generate=on][,root-password-file=FILE]"
-            + "[,disable=on][,ssh-key=FILE|root-ssh-key=FILE][,clouduser-ssh-key=FILE][,user-data=FILE]"
-            + "[,meta-data=FILE][,network-config=FILE][,hostname=NAME][,instance-id=ID]. Bare --cloud-init = "
+            + "read-only as a CD-ROM labelled cidata: [root-password-generate=on] [,root-password-file=FILE] "
+            + "[,disable=on] [,ssh-key=FILE|root-ssh-key=FILE] [,clouduser-ssh-key=FILE] [,user-data=FILE] "
+            + "[,meta-data=FILE] [,network-config=FILE] [,hostname=NAME] [,instance-id=ID], written without spaces. "
+            + "Bare --cloud-init = "
             + "root-password-generate=on,disable=on; a generated password is printed once on stderr."})
     String cloudInit;
 
@@ -193,9 +194,14 @@ public final class RunCommand implements Callable<Integer> {
                 plan = plan.withExtraArgs(io.kvmj.launcher.migrate.LiveMigration.incomingArgs());
             }
         } catch (InvalidSpecException e) {
-            err.println("kvmj run: " + e.getMessage());
+            err.println("kvmj run: " + SpecFlags.describe(e));
             return ExitCodes.USAGE;
         } catch (LaunchException e) {
+            if (e.getCause() instanceof InvalidSpecException invalid) {
+                // the renderer refused the spec (a missing --kernel/--cdrom file, ...): bad input, named by its flag
+                err.println("kvmj run: " + SpecFlags.describe(invalid));
+                return ExitCodes.USAGE;
+            }
             err.println("kvmj run: " + e.getMessage());
             return ExitCodes.FAILED;
         }

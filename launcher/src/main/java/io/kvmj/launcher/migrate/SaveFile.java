@@ -1,7 +1,7 @@
 package io.kvmj.launcher.migrate;
 
 import io.kvmj.core.model.GuestSpec;
-import io.kvmj.core.model.GuestSpecJson;
+import io.kvmj.core.spec.GuestSpecJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
