@@ -214,7 +214,7 @@ final class DiskRenderer implements ArgRenderer {
     }
 
     private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids, boolean mustExist, boolean virtioScsi) {
-        String f = "cdroms[" + c.id() + "]";
+        String f = virtioScsi ? "cloudInit.seed[" + c.id() + "]" : "cdroms[" + c.id() + "]";
         ctx.requireNotMicrovm(f, virtioScsi ? "virtio-scsi-pci" : "ide-cd");
         QemuIds.checkNodeName(f + ".id", formatNode(c.id()));
         if (!ids.add(c.id())) throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");

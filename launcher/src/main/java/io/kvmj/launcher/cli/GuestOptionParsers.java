@@ -59,7 +59,7 @@ public final class GuestOptionParsers {
             throw new IllegalArgumentException("--disk: no such file: " + path);
         }
         if (Files.isDirectory(path)) {
-            throw new IllegalArgumentException("--disk: " + path + " is a directory, not an image");
+            throw new IllegalArgumentException("--disk " + path + ": this is a directory, not an image");
         }
         boolean device = BlockDevices.isBlockDevice(path);
         DiskSpec.Builder b = DiskSpec.builder("disk" + index,

@@ -22,6 +22,7 @@ final class SpecFlags {
         FLAGS.put("memory", "--memory");
         FLAGS.put("numa", "--numa");
         FLAGS.put("disks", "--disk");
+        FLAGS.put("cloudInit", "--cloud-init");
         FLAGS.put("cdroms", "--cdrom");
         FLAGS.put("kernel.initrd", "--initrd");
         FLAGS.put("kernel.append", "--append");

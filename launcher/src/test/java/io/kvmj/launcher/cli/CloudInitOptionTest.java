@@ -128,7 +128,8 @@ class CloudInitOptionTest {
         assertTrue(unknown.err.contains("unknown key 'password'"), unknown.err);
         Result microvm = kvmj("run", "--name", "ci-dry", "--machine", "microvm", "--accel", "tcg", "--dry-run",
                 "--cloud-init");
-        assertTrue(microvm.exit != 0 && microvm.err.contains("cidata"), microvm.err);
+        assertEquals(2, microvm.exit, microvm.err);
+        assertTrue(microvm.err.startsWith("kvmj run: --cloud-init ") && microvm.err.contains("microvm"), microvm.err);
     }
 
     record Result(int exit, String out, String err) {}
