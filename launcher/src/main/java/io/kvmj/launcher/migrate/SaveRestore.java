@@ -96,28 +96,33 @@ public final class SaveRestore {
             }
         });
         LiveMigration.start("kvmj-save-" + source.name(), () -> {
-            boolean ok = false;
+            MigrationResult r = null;
+            Exception failure = null;
             try {
-                MigrationResult r = new MigrationDriver(source.qmp(), source.name(), options, listener, m.stopReason(),
+                r = new MigrationDriver(source.qmp(), source.name(), options, listener, m.stopReason(),
                         () -> copied.isCompletedExceptionally() ? "writing " + file + " failed" : null)
                         .run("unix:" + sock, file.toString());
                 long bytes = copied.get(5, TimeUnit.MINUTES);
                 closeQuietly(out);
-                ok = true;
                 source.end().run();
                 LOG.info("guest {} saved to {} ({} bytes of QEMU state)", source.name(), file, bytes);
-                m.result().complete(r);
             } catch (Exception e) {
-                m.result().completeExceptionally(e instanceof MigrationException ? e
-                        : new MigrationException("save of guest '" + source.name() + "' failed: " + e
-                        + "; the guest keeps running", true, e));
+                failure = e;
             } finally {
+                // clean up first, then complete: a caller seeing the failure must not see the partial file
                 closeQuietly(server);
                 deleteQuietly(sock);
-                if (!ok) {
+                if (failure != null) {
                     closeQuietly(out);
                     deleteQuietly(file);
                 }
+            }
+            if (failure == null) {
+                m.result().complete(r);
+            } else {
+                m.result().completeExceptionally(failure instanceof MigrationException ? failure
+                        : new MigrationException("save of guest '" + source.name() + "' failed: " + failure
+                        + "; the guest keeps running", true, failure));
             }
         });
         return m;
