@@ -60,8 +60,7 @@ public final class QemuHolder implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
-            try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                ch.connect(UnixDomainSocketAddress.of(sock));
+            try (SocketChannel ch = connect(sock, p, deadline)) {
                 ByteBuffer buf = ByteBuffer.allocate(4096);
                 StringBuilder sb = new StringBuilder();
                 while (!sb.toString().contains("\n") && ch.read(buf) > 0) {
@@ -95,6 +94,23 @@ public final class QemuHolder implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** QEMU creates the socket file before it listens: a refused connect in between is retried until the deadline. */
+    private static SocketChannel connect(Path sock, Process p, long deadline) throws Exception {
+        while (true) {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                ch.connect(UnixDomainSocketAddress.of(sock));
+                return ch;
+            } catch (java.net.ConnectException e) {
+                ch.close();
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 }
