@@ -53,12 +53,21 @@ final class KvmjLaunch {
         Path client = null;
         Path server = null;
         for (int i = 0; i < argv.size() - 1; i++) {
-            if (argv.get(i).equals("-qmp") && argv.get(i + 1).startsWith("unix:")) {
-                String v = argv.get(i + 1).substring(5);
-                if (v.contains(",server=on")) {
-                    server = server == null ? Path.of(v.substring(0, v.indexOf(','))) : server;
+            String v = argv.get(i + 1);
+            if (argv.get(i).equals("-qmp") && v.startsWith("unix:")) {
+                String p = v.substring(5);
+                if (p.contains(",server=on")) {
+                    server = server == null ? Path.of(p.substring(0, p.indexOf(','))) : server;
                 } else {
-                    client = Path.of(v);
+                    client = Path.of(p);
+                }
+            } else if (argv.get(i).equals("-chardev") && v.startsWith("socket,id=qmp")) {
+                // kvmj's renderer: -chardev socket,id=qmpN,path=P[,server=on,wait=off] -mon chardev=qmpN,mode=control
+                Path p = Path.of(optionValue(v, "path"));
+                if (v.contains(",server=on")) {
+                    server = server == null ? p : server;
+                } else {
+                    client = p;
                 }
             }
         }
@@ -79,5 +88,28 @@ final class KvmjLaunch {
         try (q) {
             return q.readyNanos() / 1e6;
         }
+    }
+
+    /** The value of {@code key} in a QEMU option string ({@code ,,} is a literal comma). */
+    static String optionValue(String opts, String key) {
+        String marker = key + "=";
+        int at = opts.startsWith(marker) ? 0 : opts.indexOf("," + marker) + 1;
+        if (at == 0 && !opts.startsWith(marker)) {
+            throw new IllegalStateException("no " + key + "= in " + opts);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int j = at + marker.length(); j < opts.length(); j++) {
+            char c = opts.charAt(j);
+            if (c == ',') {
+                if (j + 1 < opts.length() && opts.charAt(j + 1) == ',') {
+                    sb.append(',');
+                    j++;
+                    continue;
+                }
+                break;
+            }
+            sb.append(c);
+        }
+        return sb.toString();
     }
 }
