@@ -50,7 +50,7 @@ final class DebianBoot {
         List<Figure> out = new ArrayList<>();
         Path work = null;
         try {
-            work = ctx.workSubdir("debian-boot");
+            work = ctx.workSubdir("debian-boot").toAbsolutePath();
             Path image = work.resolve("debian.qcow2");
             Files.deleteIfExists(image);
             DebianImageBuilder.create().build(ImageBuildSpec.builder(DebianRelease.DEBIAN_12, image)
