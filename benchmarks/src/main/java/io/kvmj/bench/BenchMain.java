@@ -6,6 +6,7 @@ import io.kvmj.bench.disk.HostDiskSuite;
 import io.kvmj.bench.disk.ImageCreateSuite;
 import io.kvmj.bench.ffi.FfiSuite;
 import io.kvmj.bench.guest.GuestDiskSuite;
+import io.kvmj.bench.guestio.GuestIoSuite;
 import io.kvmj.bench.launch.LaunchSuite;
 import io.kvmj.bench.qmp.QmpSuite;
 import io.kvmj.bench.report.BenchReport;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * java -jar benchmarks/target/kvmj-benchmarks.jar [--profile quick|full] [--only REGEX]
  *      [--out DIR] [--work DIR] [--list]
  * </pre>
- * {@code --only} selects suites whose id matches (ffi, qmp, hostdisk, imgcreate, guestdisk, launch).
+ * {@code --only} selects suites whose id matches (ffi, qmp, hostdisk, imgcreate, guestdisk, guestio, launch, launchpeers,
+ * migrate).
  * Exit code 0 when the run completed (skipped suites are noted in the report), 2 on bad usage.
  */
 public final class BenchMain {
@@ -39,7 +41,8 @@ public final class BenchMain {
     /** All suites in report order. */
     static List<Suite> suites() {
         return List.of(new FfiSuite(), new QmpSuite(), new HostDiskSuite(), new ImageCreateSuite(),
-                new GuestDiskSuite(), new LaunchSuite());
+                new GuestDiskSuite(), new GuestIoSuite(), new LaunchSuite(), new io.kvmj.bench.launch.LibvirtLaunch(),
+                new io.kvmj.bench.launch.MigrationSuite());
     }
 
     public static void main(String[] args) throws Exception {

@@ -40,27 +40,39 @@ import org.junit.platform.testkit.engine.EventType;
  * report and cleanup. Every guest must be gone (no process with its runtime directory in its argv) after the run.
  */
 class KvmjExtensionIT {
-    @TempDir
-    Path tmp;
+    /** The three fixtures, run once, concurrently (the guests of different classes boot at the same time). */
+    private static EngineExecutionResults results;
+    private static Path base;
+    private static String baseBefore;
 
     @BeforeAll
-    static void runtimeDir() {
+    static void runTheFixtures(@TempDir Path tmp) throws Exception {
         System.setProperty("kvmj.runtime.dir", "/tmp/kvmj-j5-" + ProcessHandle.current().pid());
+        base = tmp.resolve("base.qcow2");
+        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M")
+                .redirectErrorStream(true).start();
+        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        baseBefore = sha256(base);
+        LifecycleFixture.SEEN.clear();
+        LifecycleFixture.baseDisk = base;
+        ParallelFixture.SEEN.clear();
+        ParallelFixture.bothBooted = new CountDownLatch(2);
+        FailingFixture.SEEN.clear();
+        // classes concurrently, methods of a class in order on one thread, except ParallelFixture's (CONCURRENT)
+        results = EngineTestKit.engine("junit-jupiter").configurationParameters(Map.of(
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.mode.default", "same_thread",
+                        "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", "4"))
+                .selectors(selectClass(LifecycleFixture.class), selectClass(ParallelFixture.class),
+                        selectClass(FailingFixture.class))
+                .execute();
     }
 
     @Test
     void classMethodAndParameterScopesWithAnOverlayedSpecDisk() throws Exception {
-        Path base = tmp.resolve("base.qcow2");
-        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", base.toString(), "16M")
-                .redirectErrorStream(true).start();
-        assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        String before = sha256(base);
-        LifecycleFixture.SEEN.clear();
-        LifecycleFixture.baseDisk = base;
-
-        EngineExecutionResults r = run(LifecycleFixture.class, Map.of());
-
-        assertEquals(2, r.testEvents().succeeded().count(), failures(r));
+        assertEquals(2, finished(LifecycleFixture.class, TestExecutionResult.Status.SUCCESSFUL), failures(results));
         List<Observation> seen = new ArrayList<>(LifecycleFixture.SEEN);
         Observation class1 = find(seen, "first", "class");
         Observation class2 = find(seen, "second", "class");
@@ -73,7 +85,7 @@ class KvmjExtensionIT {
         assertEquals(4, seen.stream().map(Observation::name).distinct().count(), "unique names: " + seen);
         assertTrue(param.name().startsWith("second-"), param.name());
         assertGone(seen);
-        assertEquals(before, sha256(base), "the base image is unchanged: the guest wrote into its overlay");
+        assertEquals(baseBefore, sha256(base), "the base image is unchanged: the guest wrote into its overlay");
         try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertTrue(left.noneMatch(f -> f.getFileName().toString().startsWith("kvmj-junit5-" + param.name())),
                     "overlay work directory removed");
@@ -82,16 +94,7 @@ class KvmjExtensionIT {
 
     @Test
     void parallelTestsBootTheirGuestsConcurrently() {
-        ParallelFixture.SEEN.clear();
-        ParallelFixture.bothBooted = new CountDownLatch(2);
-
-        EngineExecutionResults r = run(ParallelFixture.class, Map.of(
-                "junit.jupiter.execution.parallel.enabled", "true",
-                "junit.jupiter.execution.parallel.mode.default", "concurrent",
-                "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                "junit.jupiter.execution.parallel.config.fixed.parallelism", "2"));
-
-        assertEquals(2, r.testEvents().succeeded().count(), failures(r));
+        assertEquals(2, finished(ParallelFixture.class, TestExecutionResult.Status.SUCCESSFUL), failures(results));
         List<Observation> seen = new ArrayList<>(ParallelFixture.SEEN);
         assertEquals(2, seen.stream().map(Observation::name).distinct().count(), seen.toString());
         assertGone(seen);
@@ -99,12 +102,11 @@ class KvmjExtensionIT {
 
     @Test
     void aFailingTestReportsTheConsoleAndLeavesNoQemu() {
-        FailingFixture.SEEN.clear();
-
-        EngineExecutionResults r = run(FailingFixture.class, Map.of());
-
-        assertEquals(1, r.testEvents().failed().count(), failures(r));
-        Event failed = r.testEvents().failed().stream().findFirst().orElseThrow();
+        EngineExecutionResults r = results;
+        assertEquals(1, finished(FailingFixture.class, TestExecutionResult.Status.FAILED), failures(r));
+        Event failed = r.testEvents().failed().stream()
+                .filter(e -> e.getTestDescriptor().getUniqueId().toString().contains(FailingFixture.class.getName()))
+                .findFirst().orElseThrow();
         assertEquals("deliberate failure", failed.getPayload(TestExecutionResult.class).orElseThrow()
                 .getThrowable().orElseThrow().getMessage());
         List<Observation> seen = new ArrayList<>(FailingFixture.SEEN);
@@ -125,9 +127,11 @@ class KvmjExtensionIT {
         assertGone(seen);
     }
 
-    private static EngineExecutionResults run(Class<?> fixture, Map<String, String> config) {
-        return EngineTestKit.engine("junit-jupiter").configurationParameters(config)
-                .selectors(selectClass(fixture)).execute();
+    /** How many tests of {@code fixture} finished with {@code status}. */
+    private static long finished(Class<?> fixture, TestExecutionResult.Status status) {
+        return results.testEvents().finished().stream()
+                .filter(e -> e.getTestDescriptor().getUniqueId().toString().contains("[class:" + fixture.getName() + "]"))
+                .filter(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getStatus() == status).count();
     }
 
     private static Observation find(List<Observation> seen, String test, String role) {

@@ -1,13 +1,16 @@
 package io.kvmj.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kvmj.launcher.process.SocketBusyException;
 import io.kvmj.launcher.process.SocketClaim;
 import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpConnectException;
+import io.kvmj.qmp.QmpErrorException;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpGreetingException;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.QmpOneShot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,49 @@ public final class ClaimedQmp {
      * @throws QmpException     when a socket is missing or cannot be connected to for another reason
      */
     public static QmpMonitor open(List<Path> sockets, String name, Duration timeout) {
+        return first(sockets, timeout, (socket, claim) -> {
+            QmpMonitor qmp = QmpClient.open(socket, QmpClientOptions.builder().name(name).connectTimeout(timeout)
+                    .handshakeTimeout(timeout).commandTimeout(timeout).build());
+            if (claim != null) {
+                qmp.closeFuture().whenComplete((v, x) -> claim.close());
+            }
+            return qmp;
+        });
+    }
+
+    /**
+     * One command on the first usable socket of {@code sockets}, chosen as {@link #open} chooses, over a
+     * {@link QmpOneShot} connection (no Netty: for short-lived callers such as {@code kvmj list}); the claim is
+     * released when it returns. The reply is QEMU's raw {@code return} value: mapping it to a record would build
+     * Jackson's type factory and a bean deserializer, a large part of {@code kvmj list}'s time (issue 19).
+     *
+     * <pre>{@code
+     * String state = ClaimedQmp.callOnce(List.of(g.qmpSocket(), g.eventsSocket()), "query-status", null,
+     *         Duration.ofSeconds(2)).path("status").asText();
+     * }</pre>
+     *
+     * @throws QmpBusyException  when every socket is held by another client
+     * @throws QmpErrorException when QEMU answers the command with an error (no other socket is tried)
+     * @throws QmpException      when a socket is missing or cannot be connected to for another reason
+     */
+    public static JsonNode callOnce(List<Path> sockets, String command, JsonNode arguments, Duration timeout) {
+        return first(sockets, timeout, (socket, claim) -> {
+            try {
+                return QmpOneShot.call(socket, command, arguments, timeout);
+            } finally {
+                if (claim != null) {
+                    claim.close();
+                }
+            }
+        });
+    }
+
+    /** What is done on a claimed socket; on success it owns the claim (null when none could be taken). */
+    private interface Attempt<T> {
+        T run(Path socket, SocketClaim claim);
+    }
+
+    private static <T> T first(List<Path> sockets, Duration timeout, Attempt<T> attempt) {
         List<String> busy = new ArrayList<>();
         QmpException failure = null;
         for (Path socket : sockets) {
@@ -56,13 +102,12 @@ public final class ClaimedQmp {
                 claim = null; // no lock file possible next to a foreign socket (read-only directory): connect as is
             }
             try {
-                QmpMonitor qmp = QmpClient.open(socket, QmpClientOptions.builder().name(name).connectTimeout(timeout)
-                        .handshakeTimeout(timeout).commandTimeout(timeout).build());
+                return attempt.run(socket, claim);
+            } catch (QmpErrorException e) {
                 if (claim != null) {
-                    SocketClaim held = claim;
-                    qmp.closeFuture().whenComplete((v, x) -> held.close());
+                    claim.close();
                 }
-                return qmp;
+                throw e; // QEMU answered: the socket worked
             } catch (QmpException e) {
                 if (claim != null) {
                     claim.close();

@@ -1,9 +1,9 @@
 package io.kvmj.launcher;
 
+import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.launcher.process.OrphanProtection;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.qga.QgaClient;
 import io.kvmj.qga.QgaClientOptions;
 import io.kvmj.qmp.EventWaiter;
@@ -11,6 +11,7 @@ import io.kvmj.qmp.QmpEvent;
 import io.kvmj.qmp.QmpException;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.QueryStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -181,7 +182,7 @@ public final class Guest implements AutoCloseable {
 
     /** QMP {@code query-status} {@code status} string (e.g. {@code running}, {@code paused}, {@code prelaunch}). */
     public String status(Duration timeout) {
-        return qmp.call("query-status", null, timeout).path("status").asText();
+        return qmp.call(new QueryStatus(), timeout).status();
     }
 
     /** The last lines QEMU wrote to stdout/stderr. */
@@ -230,6 +231,15 @@ public final class Guest implements AutoCloseable {
     public void send(String text) {
         try {
             connection().send(text);
+        } catch (IOException e) {
+            throw new GuestException("guest '" + name + "': cannot write to console: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends raw bytes to the serial console, as {@link #send(String)} (e.g. what a terminal in raw mode typed). */
+    public void send(byte[] bytes) {
+        try {
+            connection().send(bytes);
         } catch (IOException e) {
             throw new GuestException("guest '" + name + "': cannot write to console: " + e.getMessage(), e);
         }

@@ -1,11 +1,12 @@
 package io.kvmj.launcher;
 
+import io.kvmj.core.qemu.ShellQuote;
+import io.kvmj.launcher.process.GuestRecord;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -94,7 +95,7 @@ public final class GuestRegistry {
     }
 
     private static boolean exitedDetached(RuntimeDir d) {
-        return d.qemuPid().isPresent() && Boolean.parseBoolean(d.readInfo().getOrDefault("detached", "false"))
+        return d.qemuPid().isPresent() && d.record().isDetached()
                 && !d.isLive();
     }
 
@@ -177,13 +178,14 @@ public final class GuestRegistry {
     }
 
     static GuestInfo info(RuntimeDir d) {
-        Map<String, String> p = d.readInfo();
+        GuestRecord r = d.record();
         long pid = d.qemuPid().orElse(-1L);
-        boolean console = Boolean.parseBoolean(p.getOrDefault("console", "true"));
-        return new GuestInfo(d.name(), pid, d.isQemuOf(pid),
-                Boolean.parseBoolean(p.getOrDefault("detached", "false")), p.getOrDefault("accelerator", "unknown"),
-                p.getOrDefault("acceleratorReason", ""), p.getOrDefault("created", ""), d.path(), d.qmpSocket(),
-                d.eventsSocket(), console ? d.consoleSocket() : null, console ? d.consoleLog() : null, p.getOrDefault("argv", ""));
+        boolean console = !Boolean.FALSE.equals(r.console());
+        return new GuestInfo(d.name(), pid, d.isQemuOf(pid), r.isDetached(),
+                r.accelerator() == null ? "unknown" : r.accelerator(),
+                r.acceleratorReason() == null ? "" : r.acceleratorReason(), r.created() == null ? "" : r.created(),
+                d.path(), d.qmpSocket(), d.eventsSocket(), console ? d.consoleSocket() : null,
+                console ? d.consoleLog() : null, r.argv() == null ? "" : ShellQuote.join(r.argv()));
     }
 
     /**

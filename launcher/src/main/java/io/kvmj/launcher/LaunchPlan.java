@@ -28,12 +28,16 @@ import java.util.List;
  *                    or null
  * @param spec        the spec the plan was made from (recorded as {@code spec.json} in the runtime directory, so
  *                    {@code kvmj migrate}/{@code save} can start the guest again), or null for a raw argv
+ * @param extraArgs   the raw arguments appended by {@link #withExtraArgs} (part of {@code argv}; recorded as
+ *                    {@code qemuArgs} in the guest's record (guest.json), since {@code spec.json} cannot carry them)
  */
 public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
-                         boolean detached, boolean console, CloudInitSpec cloudInit, GuestSpec spec) {
+                         boolean detached, boolean console, CloudInitSpec cloudInit, GuestSpec spec,
+                         List<String> extraArgs) {
     public LaunchPlan {
         argv = List.copyOf(argv);
         warnings = List.copyOf(warnings);
+        extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty argv");
         }
@@ -57,12 +61,33 @@ public record LaunchPlan(String name, List<String> argv, AcceleratorChoice accel
         if (extra.isEmpty()) {
             return this;
         }
+        List<String> x = new ArrayList<>(extraArgs);
+        x.addAll(extra);
+        return new LaunchPlan(name, appended(extra), accelerator, warnings, detached, console, cloudInit, spec, x);
+    }
+
+    /**
+     * This plan with arguments kvmj itself adds for one launch ({@code -incoming defer} of a migration's
+     * destination, {@code -S}); unlike {@link #withExtraArgs} they are not recorded as the guest's raw arguments.
+     */
+    public LaunchPlan withLaunchArgs(List<String> args) {
+        return new LaunchPlan(name, appended(args), accelerator, warnings, detached, console, cloudInit, spec,
+                extraArgs);
+    }
+
+    private List<String> appended(List<String> extra) {
         List<String> a = new ArrayList<>(argv);
         for (String e : extra) {
             QemuOpts.checkCarriable("qemu-arg", e);
             a.add(e);
         }
-        return new LaunchPlan(name, a, accelerator, warnings, detached, console, cloudInit, spec);
+        return a;
+    }
+
+    /** A plan with a recorded spec and no raw extra arguments. */
+    public LaunchPlan(String name, List<String> argv, AcceleratorChoice accelerator, List<String> warnings,
+                      boolean detached, boolean console, CloudInitSpec cloudInit, GuestSpec spec) {
+        this(name, argv, accelerator, warnings, detached, console, cloudInit, spec, List.of());
     }
 
     /** A plan without a recorded spec. */

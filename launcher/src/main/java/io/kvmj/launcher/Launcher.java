@@ -1,5 +1,6 @@
 package io.kvmj.launcher;
 
+import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.model.GuestSpec;
@@ -9,7 +10,6 @@ import io.kvmj.core.model.PortForward;
 import io.kvmj.core.model.QmpEndpoint;
 import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
-import io.kvmj.core.host.HostEnvironment;
 import io.kvmj.core.qemu.QemuCommand;
 import io.kvmj.core.qemu.QemuCommandLine;
 import io.kvmj.core.qemu.QemuOpts;
@@ -19,17 +19,22 @@ import io.kvmj.launcher.cloudinit.SshUser;
 import io.kvmj.launcher.cloudinit.WrittenSeed;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
+import io.kvmj.launcher.process.QemuStartException;
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.core.qemu.ShellQuote;
+import io.kvmj.launcher.process.RuntimeDirException;
 import io.kvmj.qmp.QmpClient;
 import io.kvmj.qmp.QmpClientOptions;
 import io.kvmj.qmp.QmpListener;
 import io.kvmj.qmp.QmpMonitor;
 import io.kvmj.qmp.command.QueryStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * is a {@link LaunchException} with exit code, argv and QEMU's stderr tail; nothing is left behind.
  *
  * <p>Thread-safe and stateless; launches may run concurrently.
+ *
+ * <pre>{@code
+ * Launcher launcher = Launcher.create();
+ * LaunchPlan plan = launcher.plan(spec);          // plan.argv() is exactly what will run (kvmj run --dry-run)
+ * try (Guest guest = launcher.launch(plan)) {
+ *     guest.awaitConsole("login:", Duration.ofMinutes(5));
+ *     ShutdownResult r = guest.shutdown(Duration.ofSeconds(60));   // ACPI, agent, quit, SIGTERM, SIGKILL
+ *     System.out.println(r.how() + " after " + r.steps());
+ * }
+ * }</pre>
  */
 public final class Launcher {
     private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
@@ -95,11 +110,19 @@ public final class Launcher {
      * ({@link RuntimeDir#agentSocket()}). A pidfile, console or agent channel of {@code spec} on the same paths is
      * not added twice; the spec's own QMP endpoints and serials follow kvmj's. A migratable guest's board is pinned
      * to the versioned type QEMU resolves its alias to ({@link io.kvmj.launcher.migrate.MachinePinning}), recorded
-     * with the spec ({@code spec.json}, and {@code machine} in {@code guest.properties}).
+     * with the spec ({@code spec.json}, and {@code machine} in {@code guest.json}).
      *
      * @throws LaunchException when the accelerator cannot be honoured or the spec is invalid
      */
     public LaunchPlan plan(GuestSpec spec) {
+        return plan(spec, List.of());
+    }
+
+    /**
+     * Like {@link #plan(GuestSpec)}, where {@code createdAtLaunch} (disk images the caller creates after planning and
+     * before {@link #launch(LaunchPlan)}, e.g. {@code kvmj run --disk FILE,size=N}) count as existing.
+     */
+    public LaunchPlan plan(GuestSpec spec, java.util.Collection<Path> createdAtLaunch) {
         spec = io.kvmj.launcher.migrate.MachinePinning.pin(options.qemuBinary(), spec);
         RuntimeDir dir = RuntimeDir.locate(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
@@ -109,13 +132,20 @@ public final class Launcher {
                 .accelerator("kvm".equals(accel.accelerator()) ? Accelerator.KVM : Accelerator.TCG)
                 .cloudInit(cloudInit);
         withSshForward(b, spec);
+        if (spec.vnc() != null && spec.vnc().password() != null && spec.vnc().passwordFile() == null) {
+            b.vnc(spec.vnc().withPasswordFile(dir.vncPasswordFile())); // written at launch, see writeVncPassword
+        }
         if (spec.machine().hasPciBus() && spec.channels().stream()
                 .noneMatch(c -> c.name().equals(VirtioSerialChannel.GUEST_AGENT))) {
             b.channel(VirtioSerialChannel.guestAgent(dir.agentSocket()));
         }
         QemuCommand cmd;
         try {
-            cmd = renderer(dir).render(b.build());
+            HostEnvironment host = HostEnvironment.system().withPlannedDirectory(dir.path());
+            for (Path p : createdAtLaunch) {
+                host = host.withPlannedFile(p);
+            }
+            cmd = new QemuCommandLine(options.qemuBinary(), host).render(b.build());
         } catch (RuntimeException e) {
             throw new LaunchException("invalid guest '" + spec.name() + "': " + e.getMessage(), null, List.of(), "", e);
         }
@@ -178,24 +208,32 @@ public final class Launcher {
             throw new LaunchException("the plan for guest '" + name + "' has no -pidfile " + planned.pidFile()
                     + " (made for another runtime directory?)", null, argv, "", null);
         }
-        RuntimeDir dir = RuntimeDir.claim(name);
+        RuntimeDir dir;
+        try {
+            dir = RuntimeDir.claim(name);
+        } catch (RuntimeDirException e) {
+            throw new LaunchException(e.getMessage(), null, List.of(), "", null);
+        }
         QmpListener listener = null;
         QemuProcess proc = null;
         boolean ok = false;
         try {
-            dir.writeInfo(Map.of("detached", Boolean.toString(opts.detached()),
-                    "accelerator", accel.accelerator(), "acceleratorReason", accel.reason(),
-                    "qmpSocket", dir.qmpSocket().toString(), "consoleSocket", dir.consoleSocket().toString(),
-                    "console", Boolean.toString(opts.console()), "argv", ShellQuote.join(argv)));
+            dir.update(r -> r.toBuilder().detached(opts.detached()).accelerator(accel.accelerator())
+                    .acceleratorReason(accel.reason()).qmpSocket(dir.qmpSocket().toString())
+                    .consoleSocket(dir.consoleSocket().toString()).console(opts.console()).argv(argv).build());
             if (plan.cloudInit() != null) {
                 writeSeed(name, dir, plan.cloudInit());
+            }
+            if (!plan.extraArgs().isEmpty()) {
+                dir.update(r -> r.toBuilder().qemuArgs(plan.extraArgs()).build());
             }
             if (plan.spec() != null) {
                 SpecFile.write(dir, plan.spec());
                 if (plan.spec().machineVersion() != null) {
-                    dir.writeInfo(Map.of("machine", plan.spec().machineVersion()));
+                    dir.update(r -> r.toBuilder().machine(plan.spec().machineVersion()).build());
                 }
             }
+            writeVncPassword(plan, dir); // kept while the guest lives (SpecFile.readWithSecrets)
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();
             CompletableFuture<QmpClient> ready;
@@ -207,7 +245,8 @@ public final class Launcher {
                 proc = QemuProcess.start(argv, dir.stderrLog(), true, opts.readyTimeout());
                 ready = QmpClient.connect(dir.qmpSocket(), qo);
             }
-            dir.writeInfo(Map.of("pid", Long.toString(proc.pid()), "orphanProtection", proc.protection().name()));
+            QemuProcess spawned = proc;
+            dir.update(r -> r.toBuilder().pid(spawned.pid()).orphanProtection(spawned.protection().name()).build());
             QmpMonitor qmp = awaitReady(proc, ready, argv);
             boolean paused = !qmp.call(new QueryStatus(), opts.readyTimeout()).running();
             UserNetForwards.recordSshPort(name, dir, qmp, argv);
@@ -218,6 +257,8 @@ public final class Launcher {
             return g;
         } catch (LaunchException e) {
             throw e;
+        } catch (QemuStartException e) {
+            throw new LaunchException(e.getMessage(), null, argv, "", e.getCause());
         } catch (RuntimeException e) {
             throw new LaunchException("launch of guest '" + name + "' failed: " + e.getMessage(),
                     proc != null && proc.exitCode().isPresent() ? proc.exitCode().getAsInt() : null, argv,
@@ -235,7 +276,31 @@ public final class Launcher {
         }
     }
 
-    /** Writes the cloud-init seed into the claimed runtime directory and records it in {@code guest.properties}. */
+    /**
+     * Writes a VNC password given as text into the claimed runtime directory (mode 0600, created new) for QEMU's
+     * {@code -object secret,file=}; returns the file, or null when the plan has none.
+     */
+    private static Path writeVncPassword(LaunchPlan plan, RuntimeDir dir) {
+        if (plan.spec() == null || plan.spec().vnc() == null || plan.spec().vnc().password() == null
+                || plan.spec().vnc().passwordFile() != null) {
+            return null;
+        }
+        Path file = dir.vncPasswordFile();
+        String fileOpt = QemuOpts.keys("object").add("file", file.toString()).render();
+        if (plan.argv().stream().noneMatch(a -> a.startsWith("secret,") && a.contains(fileOpt))) {
+            throw new LaunchException("the plan for guest '" + plan.name() + "' does not read the VNC password from "
+                    + file + " (made for another runtime directory?)");
+        }
+        try (var ch = Files.newByteChannel(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ch.write(java.nio.ByteBuffer.wrap(plan.spec().vnc().password().getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new LaunchException("cannot write the VNC password file " + file + ": " + e);
+        }
+        return file;
+    }
+
+    /** Writes the cloud-init seed into the claimed runtime directory and records it in {@code guest.json}. */
     private static void writeSeed(String name, RuntimeDir dir, CloudInitSpec cloudInit) {
         if (!dir.path().toAbsolutePath().equals(cloudInit.seed().getParent())) {
             throw new LaunchException("cloud-init seed " + cloudInit.seed() + " is not in the runtime directory "
@@ -247,8 +312,8 @@ public final class Launcher {
         } catch (IOException e) {
             throw new LaunchException("cannot write the cloud-init seed " + cloudInit.seed() + ": " + e);
         }
-        dir.writeInfo(Map.of("cloudInitSeed", seed.iso().toString(),
-                "cloudInitSshUser", seed.sshUser().map(SshUser::toString).orElse("")));
+        dir.update(r -> r.toBuilder().cloudInitSeed(seed.iso().toString())
+                .cloudInitSshUser(seed.sshUser().map(SshUser::toString).orElse("")).build());
         LOG.info("guest {}: cloud-init seed {} ({}), instance-id {}, ssh user {}", name, seed.iso(),
                 String.join(", ", seed.files()), seed.instanceId(), seed.sshUser().map(SshUser::toString).orElse("unknown"));
     }

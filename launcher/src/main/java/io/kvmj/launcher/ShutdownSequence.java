@@ -1,13 +1,15 @@
 package io.kvmj.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.kvmj.qmp.QmpErrorException;
-import io.kvmj.qmp.QmpJson;
-import io.kvmj.qmp.QmpMonitor;
 import io.kvmj.qga.QgaClient;
 import io.kvmj.qga.QgaClientOptions;
 import io.kvmj.qga.QgaException;
 import io.kvmj.qga.model.GuestShutdownMode;
+import io.kvmj.qmp.QmpErrorException;
+import io.kvmj.qmp.QmpMonitor;
+import io.kvmj.qmp.command.QomGet;
+import io.kvmj.qmp.command.QueryStatus;
+import io.kvmj.qmp.command.Quit;
+import io.kvmj.qmp.command.SystemPowerdown;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,7 +98,7 @@ final class ShutdownSequence {
         if (!force && running && acpiCapable(name, qmp)) {
             try {
                 steps.add(ShutdownStep.SYSTEM_POWERDOWN);
-                qmp.call("system_powerdown", null, STEP);
+                qmp.call(new SystemPowerdown(), STEP);
                 LOG.debug("{}: system_powerdown sent, waiting up to {} ms", name, timeout.toMillis());
                 if (timeout.toMillis() > 0) {
                     notes.accept("ACPI power-down sent; waiting up to " + timeout.toSeconds() + " s for the guest OS "
@@ -121,7 +123,7 @@ final class ShutdownSequence {
         if (qmpUsable && qmp.isOpen() && target.isAlive()) {
             try {
                 steps.add(ShutdownStep.QUIT);
-                qmp.execute("quit", null, STEP);
+                qmp.execute(new Quit(), STEP);
                 quitSent = true;
             } catch (RuntimeException e) {
                 LOG.debug("{}: quit failed: {}", name, e.toString());
@@ -224,7 +226,7 @@ final class ShutdownSequence {
 
     private static boolean running(QmpMonitor qmp) {
         try {
-            return qmp.call("query-status", null, STEP).path("running").asBoolean(false);
+            return qmp.call(new QueryStatus(), STEP).running();
         } catch (RuntimeException e) {
             return false;
         }
@@ -238,8 +240,7 @@ final class ShutdownSequence {
      */
     static boolean acpiCapable(String name, QmpMonitor qmp) {
         try {
-            JsonNode args = QmpJson.object().put("path", "/machine").put("property", "acpi");
-            String acpi = qmp.call("qom-get", args, STEP).asText();
+            String acpi = qmp.call(new QomGet("/machine", "acpi"), STEP).asText();
             if ("off".equals(acpi)) {
                 LOG.debug("{}: machine has acpi=off, skipping system_powerdown", name);
                 return false;

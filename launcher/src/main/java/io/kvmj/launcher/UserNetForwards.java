@@ -1,13 +1,11 @@
 package io.kvmj.launcher;
 
 import io.kvmj.launcher.process.RuntimeDir;
-import io.kvmj.launcher.ssh.SshAccess;
 import io.kvmj.qmp.QmpJson;
 import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -51,7 +49,7 @@ public final class UserNetForwards {
         return parse(text);
     }
 
-    /** After launch: when the argv forwards guest port 22, records the bound host port as {@link SshAccess#PORT_KEY}. */
+    /** After launch: when the argv forwards guest port 22, records the bound host port in the guest's record ({@code sshPort}). */
     static void recordSshPort(String name, RuntimeDir dir, QmpMonitor qmp, List<String> argv) {
         if (argv.stream().noneMatch(a -> a.contains("hostfwd=tcp:") && a.matches(".*hostfwd=tcp:[^,]*-[^,]*:22(,.*|$)"))) {
             return;
@@ -59,7 +57,7 @@ public final class UserNetForwards {
         try {
             query(qmp, Duration.ofSeconds(5)).stream()
                     .filter(f -> f.protocol().equals("tcp") && f.guestPort() == 22).findFirst()
-                    .ifPresent(f -> dir.writeInfo(Map.of(SshAccess.PORT_KEY, Integer.toString(f.hostPort()))));
+                    .ifPresent(f -> dir.update(r -> r.toBuilder().sshPort(f.hostPort()).build()));
         } catch (RuntimeException e) {
             LOG.warn("guest {}: cannot read the ssh port forward from QEMU: {}", name, e.toString());
         }

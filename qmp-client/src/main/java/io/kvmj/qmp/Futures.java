@@ -49,12 +49,25 @@ final class Futures {
      * {@code f} (fail it with a timeout, unless the reply won the race).
      */
     static <T> T await(CompletableFuture<T> f, long spinNanos, Duration timeout, Runnable expire) {
-        if (spinNanos > 0 && MULTI_CPU && !f.isDone()) {
+        return await(f, spinNanos, null, timeout, expire);
+    }
+
+    /**
+     * Like {@link #await(CompletableFuture, long, Duration, Runnable)}, the spin budget taken from
+     * {@code governor} (when not null) and the spin's outcome reported back to it.
+     */
+    static <T> T await(CompletableFuture<T> f, long spinNanos, SpinGovernor governor, Duration timeout,
+            Runnable expire) {
+        long budget = governor == null ? spinNanos : governor.budget();
+        if (budget > 0 && MULTI_CPU && !f.isDone()) {
             // yield rather than pause: a thread the caller's CPU is needed for (QEMU, the I/O thread) runs at
             // once, and with nothing else runnable the yield returns at once and the caller checks again
             long start = System.nanoTime();
-            while (!f.isDone() && System.nanoTime() - start < spinNanos) {
+            while (!f.isDone() && System.nanoTime() - start < budget) {
                 Thread.yield();
+            }
+            if (governor != null) {
+                governor.spun(f.isDone());
             }
         }
         if (!timeout.isZero() && !f.isDone()) {

@@ -11,17 +11,27 @@ import io.netty.util.IntSupplier;
  */
 final class LingeringSelectStrategy implements SelectStrategy {
     private final long lingerNanos;
+    /** Backs lingering off while lingers end without traffic (see {@link SpinGovernor}); I/O thread only. */
+    private final SpinGovernor governor;
     /** Polling until this time; written and read on the I/O thread only. */
     private long pollUntil = System.nanoTime();
+    /** True while a linger is under way and has not yet seen traffic. */
+    private boolean lingering;
 
     LingeringSelectStrategy(long lingerNanos) {
         this.lingerNanos = Runtime.getRuntime().availableProcessors() > 1 ? lingerNanos : 0;
+        this.governor = new SpinGovernor(this.lingerNanos);
     }
 
-    /** I/O thread: a message was handled; keep polling for the linger time. */
+    /** I/O thread: a message was handled; keep polling for the linger time (unless lingering does not pay). */
     void active() {
         if (lingerNanos > 0) {
-            pollUntil = System.nanoTime() + lingerNanos;
+            if (lingering) {
+                governor.spun(true);
+            }
+            long budget = governor.budget();
+            lingering = budget > 0;
+            pollUntil = System.nanoTime() + budget;
         }
     }
 
@@ -36,6 +46,10 @@ final class LingeringSelectStrategy implements SelectStrategy {
                 Thread.yield();
             }
             return ready;
+        }
+        if (lingering) {
+            lingering = false;
+            governor.spun(false);   // the linger ran out before the next message
         }
         return SelectStrategy.SELECT;
     }

@@ -62,8 +62,7 @@ final class PendingTable {
         p.cancelTimer();
         JsonNode err = msg.get("error");
         if (err != null) {
-            fail(p, new QmpErrorException(err.path("class").asText("GenericError"), err.path("desc").asText(""),
-                    p.command, p.arguments));
+            fail(p, QmpErrorException.of(err, p.command, p.arguments));
         } else {
             complete(p, msg.get("return"));
         }

@@ -11,7 +11,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * frames, parses, routes replies by id and matches event waiters; futures returned by {@code execute} are
  * completed on the configured completion executor, so no user callback ever runs on the I/O thread. Blocking
  * {@code call}s are woken directly by the I/O thread (their future is never exposed).
+ *
+ * <pre>{@code
+ * try (QmpClient qmp = QmpClient.connect(Path.of("/run/vm1/qmp.sock")).get(10, TimeUnit.SECONDS)) {
+ *     StatusInfo s = qmp.call(new QueryStatus());                   // typed: {"running":true,"status":"running"}
+ *     JsonNode blocks = qmp.call("query-block", null, Duration.ofSeconds(5));   // any command, raw JSON
+ *     qmp.subscribe("SHUTDOWN", e -> System.out.println(e.data()));  // events off the I/O thread
+ * }
+ * }</pre>
  */
 public final class QmpClient implements QmpMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(QmpClient.class);
@@ -42,6 +49,8 @@ public final class QmpClient implements QmpMonitor {
     private final String idPrefix;
     private final QmpClientOptions options;
     private final long spinNanos;
+    /** Backs the blocking callers' spin off while it does not pay (a loaded machine). */
+    private final SpinGovernor callerSpin;
     private final IoResources io;
     private final EventDispatcher events;
     private final PendingTable pending;
@@ -64,6 +73,7 @@ public final class QmpClient implements QmpMonitor {
         this.idPrefix = "k" + seq + ".";
         this.options = options;
         this.spinNanos = options.busyPoll().toNanos();
+        this.callerSpin = new SpinGovernor(spinNanos);
         this.io = io;
         this.events = new EventDispatcher(label, options.eventQueueCapacity(), options.initialListeners());
         this.pending = new PendingTable(label, options.completionExecutor());
@@ -270,12 +280,8 @@ public final class QmpClient implements QmpMonitor {
 
     private void negotiate(QmpGreeting offered) {
         greeting = offered;
-        List<String> enable = options.enableOob() && offered.oobOffered() ? List.of("oob") : List.of();
-        ObjectNode args = null;
-        if (!enable.isEmpty()) {
-            args = QmpJson.object();
-            enable.forEach(args.putArray("enable")::add);
-        }
+        List<String> enable = offered.toEnable(options.enableOob());
+        ObjectNode args = QmpGreeting.capabilitiesArguments(enable);
         LOG.debug("[{}] greeting {}; enabling {}", label, offered, enable);
         send("qmp_capabilities", args, options.handshakeTimeout(), false, false).whenComplete((r, t) -> {
             if (t != null) {
@@ -319,7 +325,8 @@ public final class QmpClient implements QmpMonitor {
 
     /**
      * Blocking call: the command is written on this thread, the I/O thread completes the reply directly, and this
-     * thread polls for it for up to {@link QmpClientOptions#busyPoll()} before parking; the timeout is kept here.
+     * thread polls for it for up to {@link QmpClientOptions#busyPoll()} before parking (unless recent polls did not
+     * pay: see {@link SpinGovernor}); the timeout is kept here.
      *
      * @throws IllegalStateException if called on this client's I/O thread (it would deadlock)
      */
@@ -331,7 +338,7 @@ public final class QmpClient implements QmpMonitor {
         }
         Duration to = timeout == null ? options.commandTimeout() : timeout;
         PendingCommand p = submit(command, arguments, to, false, true);
-        return Futures.await(p.future, spinNanos, to, () -> pending.timeout(p.id));
+        return Futures.await(p.future, spinNanos, callerSpin, to, () -> pending.timeout(p.id));
     }
 
     private CompletableFuture<JsonNode> send(String command, JsonNode arguments, Duration timeout, boolean oob,
@@ -357,19 +364,11 @@ public final class QmpClient implements QmpMonitor {
         Duration to = timeout == null ? options.commandTimeout() : timeout;
         long seq = ids.incrementAndGet();
         String id = idPrefix + seq;
-        ObjectNode req = QmpJson.object();
-        req.put(oob ? "exec-oob" : "execute", command);
-        if (arguments != null && !arguments.isNull() && !arguments.isEmpty()) {
-            req.set("arguments", arguments);
-        }
-        req.put("id", id);
         byte[] bytes;
         try {
-            byte[] json = QmpJson.mapper().writeValueAsBytes(req);
-            bytes = Arrays.copyOf(json, json.length + 1);
-            bytes[json.length] = '\n';
-        } catch (JsonProcessingException e) {
-            return PendingCommand.failed(command, arguments, new QmpException("cannot serialise " + command, e));
+            bytes = QmpJson.request(command, arguments, id, oob);
+        } catch (QmpException e) {
+            return PendingCommand.failed(command, arguments, e);
         }
         PendingCommand p = new PendingCommand(id, seq, command, arguments, to, direct, oob);
         if (p.quit) {

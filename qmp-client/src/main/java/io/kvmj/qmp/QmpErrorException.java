@@ -23,6 +23,12 @@ public class QmpErrorException extends QmpException {
         this.arguments = arguments;
     }
 
+    /** From a reply's {@code error} member ({@code {"class":...,"desc":...}}) to {@code command}. */
+    public static QmpErrorException of(JsonNode error, String command, JsonNode arguments) {
+        return new QmpErrorException(error.path("class").asText("GenericError"), error.path("desc").asText(""),
+                command, arguments);
+    }
+
     /** The QMP error class, e.g. {@code CommandNotFound} or {@code GenericError}. */
     public String errorClass() {
         return errorClass;

@@ -1,6 +1,7 @@
 package io.kvmj.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,26 @@ public record QmpGreeting(QemuVersion version, String packageName, List<String> 
     /** Same greeting with the negotiated capabilities set. */
     public QmpGreeting withEnabled(List<String> enabledCapabilities) {
         return new QmpGreeting(version, packageName, capabilities, enabledCapabilities);
+    }
+
+    /**
+     * The capabilities to enable in reply to this greeting: {@code oob} when wanted and offered, else none.
+     */
+    public List<String> toEnable(boolean wantOob) {
+        return wantOob && oobOffered() ? List.of("oob") : List.of();
+    }
+
+    /**
+     * The arguments of {@code qmp_capabilities} enabling {@code enable}: {@code {"enable":[...]}}, or null when
+     * nothing is enabled (QEMU 7.2 rejects an {@code enable} list it does not know, and an empty one is noise).
+     */
+    public static ObjectNode capabilitiesArguments(List<String> enable) {
+        if (enable.isEmpty()) {
+            return null;
+        }
+        ObjectNode args = QmpJson.object();
+        enable.forEach(args.putArray("enable")::add);
+        return args;
     }
 
     /**

@@ -49,7 +49,7 @@ final class QmpInboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
         int start = line.readerIndex();
         JsonNode node;
         try (InputStream in = new ByteBufInputStream(line)) {
-            node = QmpJson.mapper().readTree(in);
+            node = QmpJson.readTree(in);
         } catch (IOException e) {
             line.readerIndex(start);
             client.onMalformed(line, e);

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.kvmj.testsupport.HostTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,15 +66,6 @@ class QgaQemuChannelIT {
     }
 
     private static void assumeQemu() {
-        boolean present = false;
-        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, QEMU))) {
-                present = true;
-            }
-        }
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail(QEMU + " not found on PATH (CI=true): install qemu-system-x86");
-        }
-        assumeTrue(present, QEMU + " not found on PATH");
+        HostTools.require(QEMU);
     }
 }

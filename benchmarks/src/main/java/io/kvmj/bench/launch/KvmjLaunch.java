@@ -27,8 +27,13 @@ final class KvmjLaunch {
     }
 
     static Timed kvmj(Launcher launcher, String name) {
+        return kvmj(launcher, name, MACHINE_NONE);
+    }
+
+    /** One kvmj launch of {@code argv} (no ACPI use: it is quit, not powered down). */
+    static Timed kvmj(Launcher launcher, String name, List<String> argv) {
         long t0 = System.nanoTime();
-        try (Guest g = launcher.launchArgv(name, MACHINE_NONE)) {
+        try (Guest g = launcher.launchArgv(name, argv)) {
             double ms = (System.nanoTime() - t0) / 1e6;
             Timed t = new Timed(ms, List.copyOf(g.argv()));
             g.quit();   // -machine none has no ACPI: skip close()'s system_powerdown wait

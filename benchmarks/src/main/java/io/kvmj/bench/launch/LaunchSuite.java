@@ -74,7 +74,7 @@ public final class LaunchSuite implements Suite {
         System.out.println("launch pairs (kvmj ms, bare ms): " + pairs(kvmj, bare));
         return List.of(
                 Figure.time("launch", "-machine none: Launcher.launchArgv to QMP ready", median(kvmj), null, "ms",
-                        "bare qemu, same argv, to QMP greeting", median(bare), null, "host",
+                        "bare qemu, same argv, to QMP greeting", median(bare), LibvirtLaunch.TARGET_RATIO, "host",
                         String.format(Locale.ROOT, "median of %d interleaved pairs; kvmj also negotiates QMP and "
                                 + "runs query-status", reps)),
                 Figure.withValueTarget("launch", "-machine none: launcher overhead (median of paired differences)",

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param valueTarget   target for the value itself in its unit (e.g. overhead ≤ 30 ms), or null
  * @param accelerator   "host" for figures that run no guest, otherwise the guest accelerator (TCG here)
  * @param note          free text (method, caveats), or null
+ * @param series        who was measured when a suite compares several clients (kvmj, go-qemu, libvirt, ...): the
+ *                      chart colours bars by it; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Figure(
@@ -36,20 +38,21 @@ public record Figure(
         Double target,
         Double valueTarget,
         String accelerator,
-        String note) {
+        String note,
+        String series) {
 
     /** A figure without baseline. */
     public static Figure plain(String suite, String name, double value, String unit, boolean lowerIsBetter,
                                String accelerator, String note) {
         return new Figure(suite, name, value, unit, null, lowerIsBetter, null, null, null, null, null, accelerator,
-                note);
+                note, null);
     }
 
     /** A figure without baseline but with a target for its value (lower is better), e.g. an overhead in ms. */
     public static Figure withValueTarget(String suite, String name, double value, String unit, double valueTarget,
                                          String accelerator, String note) {
         return new Figure(suite, name, value, unit, null, true, null, null, null, null, valueTarget, accelerator,
-                note);
+                note, null);
     }
 
     /** A time-like figure (lower is better) against a same-run baseline. */
@@ -58,7 +61,7 @@ public record Figure(
                               String note) {
         Double ratio = baselineValue > 0 ? value / baselineValue : null;
         return new Figure(suite, name, value, unit, error, true, baseline, baselineValue, ratio, target, null,
-                accelerator, note);
+                accelerator, note, null);
     }
 
     /** A throughput-like figure (higher is better) against a same-run baseline. */
@@ -67,7 +70,13 @@ public record Figure(
                                     String note) {
         Double ratio = value > 0 ? baselineValue / value : null;
         return new Figure(suite, name, value, unit, error, false, baseline, baselineValue, ratio, target, null,
-                accelerator, note);
+                accelerator, note, null);
+    }
+
+    /** This figure attributed to {@code who} (a peer in a comparison of clients). */
+    public Figure withSeries(String who) {
+        return new Figure(suite, name, value, unit, error, lowerIsBetter, baseline, baselineValue, ratio, target,
+                valueTarget, accelerator, note, who);
     }
 
     /** True when a target exists and is met (ratio target first, then value target); null without target. */

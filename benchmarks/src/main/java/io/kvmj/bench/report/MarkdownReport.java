@@ -15,6 +15,7 @@ public final class MarkdownReport {
         SUITE_TITLES.put("ffi", "FFI: KVM_CHECK_EXTENSION per call");
         SUITE_TITLES.put("qmp", "QMP: query-status");
         SUITE_TITLES.put("hostdisk", "Host disk I/O per cache mode (project FFI vs fio)");
+        SUITE_TITLES.put("guestio", "Guest I/O through a real OS (fio in Debian via the agent, TCG)");
         SUITE_TITLES.put("imgcreate", "qemu-img create per preallocation mode");
         SUITE_TITLES.put("guestdisk", "Guest disk I/O (dd in the demo guest)");
         SUITE_TITLES.put("launch", "Launch");

@@ -26,12 +26,14 @@ import java.util.Set;
 public class HostEnvironment {
     private final HostRoot root;
     private final Set<Path> plannedDirectories;
+    private final Set<Path> plannedFiles;
 
-    protected HostEnvironment(Path root) { this(new HostRoot(root), Set.of()); }
+    protected HostEnvironment(Path root) { this(new HostRoot(root), Set.of(), Set.of()); }
 
-    private HostEnvironment(HostRoot root, Set<Path> plannedDirectories) {
+    private HostEnvironment(HostRoot root, Set<Path> plannedDirectories, Set<Path> plannedFiles) {
         this.root = root;
         this.plannedDirectories = Set.copyOf(plannedDirectories);
+        this.plannedFiles = Set.copyOf(plannedFiles);
     }
 
     /**
@@ -41,7 +43,22 @@ public class HostEnvironment {
     public HostEnvironment withPlannedDirectory(Path dir) {
         Set<Path> dirs = new HashSet<>(plannedDirectories);
         dirs.add(dir.toAbsolutePath().normalize());
-        return new HostEnvironment(root, dirs);
+        return new HostEnvironment(root, dirs, plannedFiles);
+    }
+
+    /**
+     * This host, where {@code file} counts as existing although it is created only right before QEMU starts (an image
+     * {@code kvmj run --disk FILE,size=N} creates; a dry run renders it without creating it).
+     */
+    public HostEnvironment withPlannedFile(Path file) {
+        Set<Path> files = new HashSet<>(plannedFiles);
+        files.add(file.toAbsolutePath().normalize());
+        return new HostEnvironment(root, plannedDirectories, files);
+    }
+
+    /** True when {@code file} exists or is planned with {@link #withPlannedFile(Path)}. */
+    public boolean exists(Path file) {
+        return plannedFiles.contains(file.toAbsolutePath().normalize()) || Files.exists(file);
     }
 
     /** True when {@code dir} is an existing directory or one planned with {@link #withPlannedDirectory(Path)}. */

@@ -19,7 +19,6 @@ import io.kvmj.core.model.SerialSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.w3c.dom.Element;
@@ -225,6 +224,11 @@ final class DeviceXmlReader {
         }
         db.readOnly(seen.child(d, "readonly") != null);
         db.serial(seen.text(d, "serial"));
+        db.wwn(seen.text(d, "wwn"));
+        String rotation = seen.attr(target, "rotation_rate");
+        if (rotation != null) {
+            db.rotationRate(Integer.valueOf(rotation));
+        }
         db.bootIndex(bootOrder(d));
         Element bio = seen.child(d, "blockio");
         if (bio != null) {

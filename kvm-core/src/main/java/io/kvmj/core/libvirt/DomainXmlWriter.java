@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -260,6 +259,12 @@ final class DomainXmlWriter {
                             + "letters, digits, space and _ . + - only"));
                 }
                 Xml.text(disk, "serial", d.serial());
+            }
+            if (d.wwn() != null) {
+                Xml.text(disk, "wwn", d.wwn().substring(2)); // libvirt: 16 hex digits, no 0x
+            }
+            if (d.rotationRate() != null) {
+                target.setAttribute("rotation_rate", String.valueOf(d.rotationRate()));
             }
             boot(disk, f, d.bootIndex());
             alias(disk, d.id());

@@ -1,5 +1,7 @@
 package io.kvmj.core.model;
 
+import java.util.Optional;
+
 /** Image format driver of the format node. vmdk, vdi, vhdx and vpc (VHD) are accepted read-only only. */
 public enum DiskFormat {
     RAW("raw", false), QCOW2("qcow2", false), VMDK("vmdk", true), VDI("vdi", true), VHDX("vhdx", true), VPC("vpc", true);
@@ -16,4 +18,17 @@ public enum DiskFormat {
 
     /** Foreign formats that kvmj only attaches read-only (convert with qemu-img to write). */
     public boolean readOnlyOnly() { return readOnlyOnly; }
+
+    /**
+     * The format whose QEMU driver name is {@code driver}, as {@code query-block} reports it ({@code "qcow2"} →
+     * {@link #QCOW2}); empty for a driver kvmj has no format for.
+     */
+    public static Optional<DiskFormat> ofDriver(String driver) {
+        for (DiskFormat f : values()) {
+            if (f.driver.equals(driver)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -21,7 +21,9 @@ public sealed interface DiskSource {
         public Nbd {
             if (socketPath == null) {
                 Objects.requireNonNull(host, "host");
-                if (port < 1 || port > 65535) throw new InvalidSpecException("nbd.port", port, "not a TCP port");
+                if (port < 1 || port > 65535) {
+                    throw new InvalidSpecException("nbd.port", port, "not a TCP port");
+                }
             }
         }
     }

@@ -17,6 +17,19 @@ import java.util.UUID;
  *
  * <p>{@link #cloudInit()} (may be null) is rendered as a read-only CD-ROM once the launcher has set its seed path;
  * the launcher writes the seed at launch.
+ *
+ * <p>{@link #hotplugSlots()} spare PCIe root ports (q35 only) take hot-plugged PCI devices such as a virtio-blk disk
+ * attached with {@code DiskHotplug}; see {@link Builder#hotplugSlots(int)}.
+ *
+ * <pre>{@code
+ * GuestSpec spec = GuestSpec.builder("vm1")
+ *         .accelerator(Accelerator.TCG).cpus(2).memoryMiB(1024)
+ *         .disk(DiskSpec.file("root", Path.of("debian.qcow2")).format(DiskFormat.QCOW2).bus(DiskBus.VIRTIO_BLK).build())
+ *         .nic(NicSpec.user("net0"))
+ *         .build();
+ * List<String> argv = QemuCommandLine.renderDefault(spec).argv();   // qemu-system-x86_64 -name vm1 ...
+ * GuestSpec bigger = spec.toBuilder().memoryMiB(2048).build();
+ * }</pre>
  */
 public record GuestSpec(
         String name,
@@ -47,11 +60,17 @@ public record GuestSpec(
         boolean rng,
         List<VirtioSerialChannel> channels,
         CloudInitSpec cloudInit,
-        String machineVersion) {
+        String machineVersion,
+        int hotplugSlots) {
+
+    /** Most spare hot-plug root ports a guest may have (pcie.0 has 32 slots, shared with the other devices). */
+    public static final int MAX_HOTPLUG_SLOTS = 16;
 
     public GuestSpec {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty()) throw new InvalidSpecException("name", name, "empty");
+        if (name.isEmpty()) {
+            throw new InvalidSpecException("name", name, "empty");
+        }
         machine = machine == null ? MachineType.Q35 : machine;
         accelerator = accelerator == null ? Accelerator.AUTO : accelerator;
         cpu = cpu == null ? CpuModel.max() : cpu;
@@ -68,6 +87,9 @@ public record GuestSpec(
         qmp = List.copyOf(qmp == null ? List.of() : qmp);
         channels = List.copyOf(channels == null ? List.of() : channels);
         MachineType.checkVersion(machine, machineVersion);
+        if (hotplugSlots < 0 || hotplugSlots > MAX_HOTPLUG_SLOTS) {
+            throw new InvalidSpecException("hotplugSlots", hotplugSlots, "must be 0.." + MAX_HOTPLUG_SLOTS);
+        }
         if (channels.stream().map(VirtioSerialChannel::name).distinct().count() != channels.size()) {
             throw new InvalidSpecException("channels", channels, "two channels with the same port name");
         }
@@ -87,6 +109,7 @@ public record GuestSpec(
         b.channels.addAll(channels);
         b.cloudInit = cloudInit;
         b.machineVersion = machineVersion;
+        b.hotplugSlots = hotplugSlots;
         return b;
     }
 
@@ -121,6 +144,7 @@ public record GuestSpec(
         private final List<VirtioSerialChannel> channels = new ArrayList<>();
         private CloudInitSpec cloudInit;
         private String machineVersion;
+        private int hotplugSlots;
 
         private Builder(String name) { this.name = name; }
 
@@ -172,10 +196,20 @@ public record GuestSpec(
          */
         public Builder machineVersion(String v) { machineVersion = v; return this; }
 
+        /**
+         * Spare PCIe root ports ({@code pcie-root-port}, ids {@code hotplug0..N-1}) for PCI hot-plug on q35, where
+         * the root bus itself cannot take hot-plugged devices: a q35 guest has exactly this many slots for
+         * hot-plugged virtio-blk disks (default 0). On {@code pc} the value is ignored: the root bus {@code pci.0}
+         * takes hot-plugged devices directly, so a pc guest has its free slots (32 minus the host bridge, ISA bridge,
+         * VGA-less board devices and the guest's own PCI devices: about 25). microvm has no PCI hot-plug (a value
+         * above 0 is refused there). SCSI disks need no slot: they hot-plug onto the guest's virtio-scsi controller.
+         */
+        public Builder hotplugSlots(int n) { hotplugSlots = n; return this; }
+
         public GuestSpec build() {
             return new GuestSpec(name, uuid, machine, accelerator, cpu, smp, memory, nodefaults, noUserConfig, sandbox,
                     startPaused, noReboot, pidfile, disks, cdroms, shares, nics, vnc, serials, kernel, firmware, bootOrder,
-                    usbDevices, pciDevices, qmp, rng, channels, cloudInit, machineVersion);
+                    usbDevices, pciDevices, qmp, rng, channels, cloudInit, machineVersion, hotplugSlots);
         }
     }
 }

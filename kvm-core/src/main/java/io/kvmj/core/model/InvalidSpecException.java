@@ -13,7 +13,9 @@ public class InvalidSpecException extends RuntimeException {
     }
 
     private static String quote(Object v) {
-        if (v == null) return "null";
+        if (v == null) {
+            return "null";
+        }
         String s = String.valueOf(v).replace("\n", "\\n").replace("\0", "\\0");
         return "'" + s + "'";
     }

@@ -20,7 +20,9 @@ public final class MacAddresses {
 
     /** Six hex pairs, unicast (low bit of the first octet clear). */
     public static boolean isValid(String mac) {
-        if (!mac.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) return false;
+        if (!mac.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2}){5}")) {
+            return false;
+        }
         return (Integer.parseInt(mac.substring(0, 2), 16) & 1) == 0;
     }
 }

@@ -24,7 +24,9 @@ public record MemoryBackend(
     public MemoryBackend {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
-        if (sizeMiB < 1) throw new InvalidSpecException("memory.backend[" + id + "].size", sizeMiB, "must be at least 1 MiB");
+        if (sizeMiB < 1) {
+            throw new InvalidSpecException("memory.backend[" + id + "].size", sizeMiB, "must be at least 1 MiB");
+        }
         if (kind == BackendKind.FILE && memPath == null) {
             throw new InvalidSpecException("memory.backend[" + id + "].mem-path", null, "memory-backend-file needs a mem-path");
         }
@@ -34,7 +36,9 @@ public record MemoryBackend(
         if (hugetlb && kind != BackendKind.MEMFD) {
             throw new InvalidSpecException("memory.backend[" + id + "].hugetlb", true, "hugetlb is a memory-backend-memfd option");
         }
-        if (hugepageSizeKiB < 0) throw new InvalidSpecException("memory.backend[" + id + "].hugetlbsize", hugepageSizeKiB, "negative");
+        if (hugepageSizeKiB < 0) {
+            throw new InvalidSpecException("memory.backend[" + id + "].hugetlbsize", hugepageSizeKiB, "negative");
+        }
         hostNodes = List.copyOf(hostNodes == null ? List.of() : hostNodes);
         policy = policy == null ? HostNodePolicy.DEFAULT : policy;
     }

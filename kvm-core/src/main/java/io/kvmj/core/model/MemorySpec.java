@@ -8,7 +8,9 @@ import java.util.List;
  */
 public record MemorySpec(long sizeMiB, MemoryBackend backend, List<NumaNode> numaNodes, boolean balloon, boolean memLock) {
     public MemorySpec {
-        if (sizeMiB < 16) throw new InvalidSpecException("memory.size", sizeMiB + "M", "at least 16 MiB");
+        if (sizeMiB < 16) {
+            throw new InvalidSpecException("memory.size", sizeMiB + "M", "at least 16 MiB");
+        }
         numaNodes = List.copyOf(numaNodes == null ? List.of() : numaNodes);
         if (backend != null && !numaNodes.isEmpty()) {
             throw new InvalidSpecException("memory.backend", backend.id(), "give either one backend or NUMA nodes, not both");

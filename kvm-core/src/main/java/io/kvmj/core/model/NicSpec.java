@@ -16,12 +16,18 @@ public record NicSpec(String id, NetKind kind, NicModel model, String mac, List<
         Objects.requireNonNull(kind, "kind");
         model = model == null ? NicModel.VIRTIO_NET_PCI : model;
         forwards = List.copyOf(forwards == null ? List.of() : forwards);
-        if (mac != null && !MacAddresses.isValid(mac)) throw new InvalidSpecException("nics[" + id + "].mac", mac, "not a unicast MAC aa:bb:cc:dd:ee:ff");
+        if (mac != null && !MacAddresses.isValid(mac)) {
+            throw new InvalidSpecException("nics[" + id + "].mac", mac, "not a unicast MAC aa:bb:cc:dd:ee:ff");
+        }
         if (kind != NetKind.USER && (!forwards.isEmpty() || restrict)) {
             throw new InvalidSpecException("nics[" + id + "].hostfwd", forwards, "hostfwd/restrict are user-mode networking options");
         }
-        if (kind == NetKind.BRIDGE && (bridge == null || bridge.isEmpty())) throw new InvalidSpecException("nics[" + id + "].br", bridge, "bridge name required");
-        if (kind != NetKind.TAP && vhost) throw new InvalidSpecException("nics[" + id + "].vhost", true, "vhost is a tap option");
+        if (kind == NetKind.BRIDGE && (bridge == null || bridge.isEmpty())) {
+            throw new InvalidSpecException("nics[" + id + "].br", bridge, "bridge name required");
+        }
+        if (kind != NetKind.TAP && vhost) {
+            throw new InvalidSpecException("nics[" + id + "].vhost", true, "vhost is a tap option");
+        }
     }
 
     public static NicSpec user(String id) { return new NicSpec(id, NetKind.USER, NicModel.VIRTIO_NET_PCI, null, List.of(), false, null, false, null); }

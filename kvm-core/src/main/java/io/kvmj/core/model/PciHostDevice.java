@@ -6,7 +6,9 @@ import java.util.Locale;
 public record PciHostDevice(String bdf) {
     public PciHostDevice {
         String b = bdf == null ? "" : bdf.toLowerCase(Locale.ROOT);
-        if (b.matches("[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) b = "0000:" + b;
+        if (b.matches("[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
+            b = "0000:" + b;
+        }
         if (!b.matches("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]")) {
             throw new InvalidSpecException("pci.host", bdf, "not a PCI address (DDDD:BB:DD.F)");
         }

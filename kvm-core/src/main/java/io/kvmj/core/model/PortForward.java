@@ -10,9 +10,15 @@ public record PortForward(Protocol protocol, String hostAddress, int hostPort, i
     public PortForward {
         Objects.requireNonNull(protocol, "protocol");
         hostAddress = hostAddress == null ? "127.0.0.1" : hostAddress;
-        if (!hostAddress.matches("[0-9A-Za-z.]*")) throw new InvalidSpecException("hostfwd.host", hostAddress, "not an IPv4 address or host name");
-        if (hostPort < 0 || hostPort > 65535) throw new InvalidSpecException("hostfwd.hostPort", hostPort, "not a port");
-        if (guestPort < 1 || guestPort > 65535) throw new InvalidSpecException("hostfwd.guestPort", guestPort, "not a port");
+        if (!hostAddress.matches("[0-9A-Za-z.]*")) {
+            throw new InvalidSpecException("hostfwd.host", hostAddress, "not an IPv4 address or host name");
+        }
+        if (hostPort < 0 || hostPort > 65535) {
+            throw new InvalidSpecException("hostfwd.hostPort", hostPort, "not a port");
+        }
+        if (guestPort < 1 || guestPort > 65535) {
+            throw new InvalidSpecException("hostfwd.guestPort", guestPort, "not a port");
+        }
     }
 
     public static PortForward tcp(int hostPort, int guestPort) { return new PortForward(Protocol.TCP, "127.0.0.1", hostPort, guestPort); }

@@ -15,8 +15,12 @@ public record QmpEndpoint(Mode mode, Path path, String host, int port) {
         Objects.requireNonNull(mode, "mode");
         if (mode == Mode.TCP_SERVER) {
             host = host == null ? "127.0.0.1" : host;
-            if (!host.matches("[0-9A-Za-z.]+")) throw new InvalidSpecException("qmp.host", host, "not an IPv4 address or host name");
-            if (port < 1 || port > 65535) throw new InvalidSpecException("qmp.port", port, "not a TCP port");
+            if (!host.matches("[0-9A-Za-z.]+")) {
+                throw new InvalidSpecException("qmp.host", host, "not an IPv4 address or host name");
+            }
+            if (port < 1 || port > 65535) {
+                throw new InvalidSpecException("qmp.port", port, "not a TCP port");
+            }
         } else if (path == null) {
             throw new InvalidSpecException("qmp.path", null, "unix QMP endpoint needs a socket path");
         }

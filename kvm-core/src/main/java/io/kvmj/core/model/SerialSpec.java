@@ -22,8 +22,12 @@ public record SerialSpec(Kind kind, Path path, Path logfile) {
 
     public SerialSpec {
         Objects.requireNonNull(kind, "kind");
-        if (kind != Kind.STDIO && path == null) throw new InvalidSpecException("serial.path", null, kind + " serial needs a path");
-        if (kind == Kind.FILE && logfile != null) throw new InvalidSpecException("serial.logfile", logfile, "a file serial is its own log");
+        if (kind != Kind.STDIO && path == null) {
+            throw new InvalidSpecException("serial.path", null, kind + " serial needs a path");
+        }
+        if (kind == Kind.FILE && logfile != null) {
+            throw new InvalidSpecException("serial.logfile", logfile, "a file serial is its own log");
+        }
     }
 
     /** A port without a log file. */

@@ -5,8 +5,10 @@ public record UsbHostDevice(Integer vendorId, Integer productId, Integer hostBus
     public UsbHostDevice {
         boolean byId = vendorId != null && productId != null;
         boolean byAddr = hostBus != null && hostAddr != null;
-        if (byId == byAddr) throw new InvalidSpecException("usb", vendorId + ":" + productId + "/" + hostBus + "." + hostAddr,
-                "give exactly one of vendor:product or bus/addr");
+        if (byId == byAddr) {
+            throw new InvalidSpecException("usb", vendorId + ":" + productId + "/" + hostBus + "." + hostAddr,
+                    "give exactly one of vendor:product or bus/addr");
+        }
         if (byId && (vendorId < 0 || vendorId > 0xffff || productId < 0 || productId > 0xffff)) {
             throw new InvalidSpecException("usb.id", vendorId + ":" + productId, "ids are 16-bit");
         }

@@ -24,7 +24,9 @@ public record VirtioSerialChannel(String name, Path socket) {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new InvalidSpecException("channel.name", name, "port names are letters, digits, '.', '_', '-'");
         }
-        if (socket == null) throw new InvalidSpecException("channel.socket", null, "a channel needs a socket path");
+        if (socket == null) {
+            throw new InvalidSpecException("channel.socket", null, "a channel needs a socket path");
+        }
     }
 
     /** The guest-agent channel ({@value #GUEST_AGENT}) on {@code socket}. */

@@ -19,7 +19,9 @@ final class BootRenderer implements ArgRenderer {
         KernelBoot k = ctx.spec.kernel();
         if (k != null) {
             ctx.arg("-kernel", existing("kernel.kernel", k.kernel()).toString());
-            if (k.initrd() != null) ctx.arg("-initrd", existing("kernel.initrd", k.initrd()).toString());
+            if (k.initrd() != null) {
+                ctx.arg("-initrd", existing("kernel.initrd", k.initrd()).toString());
+            }
             if (k.append() != null) {
                 QemuOpts.checkCarriable("kernel.append", k.append());
                 ctx.arg("-append", k.append());
@@ -27,7 +29,9 @@ final class BootRenderer implements ArgRenderer {
         }
         if (!ctx.spec.bootOrder().isEmpty()) {
             StringBuilder order = new StringBuilder();
-            for (BootDevice b : ctx.spec.bootOrder()) order.append(b.letter());
+            for (BootDevice b : ctx.spec.bootOrder()) {
+                order.append(b.letter());
+            }
             ctx.arg("-boot", QemuOpts.keys("boot").add("order", order.toString()));
         }
         Firmware fw = ctx.spec.firmware();
@@ -43,7 +47,9 @@ final class BootRenderer implements ArgRenderer {
 
     private static Path existing(String field, Path p) {
         Path a = RenderContext.abs(field, p);
-        if (!Files.isRegularFile(a)) throw new InvalidSpecException(field, a, "file does not exist");
+        if (!Files.isRegularFile(a)) {
+            throw new InvalidSpecException(field, a, "file does not exist");
+        }
         return a;
     }
 }

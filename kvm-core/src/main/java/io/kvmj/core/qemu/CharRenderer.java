@@ -58,7 +58,9 @@ final class CharRenderer implements ArgRenderer {
                 case UNIX_SOCKET -> c = QemuOpts.of("chardev", "socket").add("id", id).add("path", unixPath(ctx, f + ".path", s.path()))
                         .onOff("server", true).onOff("wait", false);
                 case STDIO -> {
-                    if (stdio) throw new InvalidSpecException(f, "stdio", "only one serial port can use stdio");
+                    if (stdio) {
+                        throw new InvalidSpecException(f, "stdio", "only one serial port can use stdio");
+                    }
                     stdio = true;
                     c = QemuOpts.of("chardev", "stdio").add("id", id).onOff("signal", false);
                 }
@@ -78,7 +80,9 @@ final class CharRenderer implements ArgRenderer {
     /** The virtio-serial controller and one port per channel. */
     private static void channels(RenderContext ctx) {
         List<VirtioSerialChannel> channels = ctx.spec.channels();
-        if (channels.isEmpty()) return;
+        if (channels.isEmpty()) {
+            return;
+        }
         String bus = "vser0";
         for (int i = 0; i < channels.size(); i++) {
             VirtioSerialChannel ch = channels.get(i);

@@ -39,9 +39,13 @@ final class DiskRenderer implements ArgRenderer {
         Map<Path, String> writers = new HashMap<>();
         Set<String> iothreads = new LinkedHashSet<>();
         for (DiskSpec d : ctx.spec.disks()) {
-            if (d.iothread() != null) iothreads.add(QemuIds.check("disks[" + d.id() + "].iothread", d.iothread()));
+            if (d.iothread() != null) {
+                iothreads.add(QemuIds.check("disks[" + d.id() + "].iothread", d.iothread()));
+            }
         }
-        for (String io : iothreads) ctx.arg("-object", QemuOpts.of("object", "iothread").add("id", io));
+        for (String io : iothreads) {
+            ctx.arg("-object", QemuOpts.of("object", "iothread").add("id", io));
+        }
 
         Set<String> scsiControllers = new HashSet<>();
         boolean ahci = false;
@@ -49,45 +53,42 @@ final class DiskRenderer implements ArgRenderer {
         for (DiskSpec d : ctx.spec.disks()) {
             String f = "disks[" + d.id() + "]";
             validate(ctx, d, f, ids, writers);
-            blockdevs(ctx, d, f);
-            QemuOpts dev;
-            switch (d.bus()) {
-                case VIRTIO_BLK -> {
-                    dev = QemuOpts.of("device", ctx.virtio("blk")).add("id", d.id()).add("drive", formatNode(d.id()));
-                    if (d.iothread() != null) dev.add("iothread", d.iothread());
-                }
-                case VIRTIO_SCSI -> {
-                    String ctl = d.iothread() == null ? "scsi0" : "scsi-" + d.iothread();
-                    if (scsiControllers.add(ctl)) {
-                        QemuOpts c = QemuOpts.of("device", ctx.virtio("scsi")).add("id", ctl);
-                        if (d.iothread() != null) c.add("iothread", d.iothread());
-                        ctx.arg("-device", c);
-                    }
-                    dev = QemuOpts.of("device", "scsi-hd").add("id", d.id()).add("bus", ctl + ".0").add("drive", formatNode(d.id()));
-                }
-                case IDE -> dev = QemuOpts.of("device", "ide-hd").add("id", d.id()).add("drive", formatNode(d.id()));
+            String bus = switch (d.bus()) {
+                case VIRTIO_SCSI -> scsiController(d) + ".0";
                 case SATA -> {
-                    if (!ahci) {
-                        ctx.arg("-device", QemuOpts.of("device", "ich9-ahci").add("id", "ahci0"));
-                        ahci = true;
+                    if (ahciPort >= AHCI_PORTS) {
+                        throw new InvalidSpecException(f + ".bus", "SATA", "only " + AHCI_PORTS + " AHCI ports");
                     }
-                    if (ahciPort >= AHCI_PORTS) throw new InvalidSpecException(f + ".bus", "SATA", "only " + AHCI_PORTS + " AHCI ports");
-                    dev = QemuOpts.of("device", "ide-hd").add("id", d.id()).add("bus", "ahci0." + ahciPort++).add("drive", formatNode(d.id()));
+                    yield "ahci0." + ahciPort++;
                 }
-                default -> throw new IllegalStateException(d.bus().toString());
+                default -> d.pciSlot() == null ? null : d.pciSlot().bus();
+            };
+            DiskArgs a = args(ctx, d, f, bus);
+            if (d.pciSlot() != null) {
+                a.device().add("addr", d.pciSlot().qemuAddr());
             }
-            dev.onOff("write-cache", d.cache().writeCache());
-            dev.add("serial", d.serial());
-            if (d.bus() == DiskBus.VIRTIO_SCSI && d.serial() != null
-                    && d.serial().getBytes(StandardCharsets.UTF_8).length > DiskBus.SCSI_DEVICE_ID_DEFAULT_BYTES) {
-                dev.add("device_id", d.serial()); // else VPD page 0x83 would show only the first 20 bytes
+            ctx.arg("-blockdev", a.protocol());
+            ctx.arg("-blockdev", a.format());
+            if (d.bus() == DiskBus.VIRTIO_SCSI && scsiControllers.add(scsiController(d))) {
+                QemuOpts c = QemuOpts.of("device", ctx.virtio("scsi")).add("id", scsiController(d));
+                if (d.iothread() != null) {
+                    c.add("iothread", d.iothread());
+                }
+                ctx.arg("-device", c);
             }
-            dev.add("bootindex", d.bootIndex());
-            dev.add("logical_block_size", d.logicalBlockSize());
-            dev.add("physical_block_size", d.physicalBlockSize());
-            ctx.arg("-device", dev);
+            if (d.bus() == DiskBus.SATA && !ahci) {
+                ctx.arg("-device", QemuOpts.of("device", "ich9-ahci").add("id", "ahci0"));
+                ahci = true;
+            }
+            if (d.pciSlot() != null) {
+                ctx.lateDevices.add(a.device()); // its bus may be a spare root port, rendered last
+            } else {
+                ctx.arg("-device", a.device());
+            }
         }
-        for (CdRom c : ctx.spec.cdroms()) cdrom(ctx, c, ids, true, false);
+        for (CdRom c : ctx.spec.cdroms()) {
+            cdrom(ctx, c, ids, true, false);
+        }
         CloudInitSpec ci = ctx.spec.cloudInit();
         if (ci != null && ci.seed() != null) {
             // the launcher writes the seed into the runtime directory at launch, after rendering (and --dry-run).
@@ -97,7 +98,16 @@ final class DiskRenderer implements ArgRenderer {
         }
     }
 
-    private static void blockdevs(RenderContext ctx, DiskSpec d, String f) {
+    /** The virtio-scsi controller a disk on {@link DiskBus#VIRTIO_SCSI} sits on: {@code scsi0}, or one per iothread. */
+    static String scsiController(DiskSpec d) { return d.iothread() == null ? "scsi0" : "scsi-" + d.iothread(); }
+
+    /**
+     * The protocol node, format node and device of one disk, each as a {@link QemuOpts} that renders both the
+     * command-line form ({@code -blockdev}, {@code -device}) and the QMP form ({@code blockdev-add},
+     * {@code device_add}). {@code bus} is the device's {@code bus=} (a SCSI or AHCI bus, or a PCI slot for a
+     * hot-plugged virtio-blk), null to let QEMU choose.
+     */
+    static DiskArgs args(RenderContext ctx, DiskSpec d, String f, String bus) {
         CacheMode c = d.cache();
         QemuOpts proto;
         if (d.source() instanceof DiskSource.File file) {
@@ -112,27 +122,66 @@ final class DiskRenderer implements ArgRenderer {
             if (nbd.socketPath() != null) {
                 proto.add("server.type", "unix").add("server.path", RenderContext.absString(f + ".nbd.path", nbd.socketPath()));
             } else {
-                proto.add("server.type", "inet").add("server.host", nbd.host()).add("server.port", nbd.port());
+                // QAPI's InetSocketAddress.port is a string
+                proto.add("server.type", "inet").add("server.host", nbd.host()).add("server.port", String.valueOf(nbd.port()));
             }
             proto.add("export", nbd.export());
         }
         proto.onOff("cache.direct", c.direct()).onOff("cache.no-flush", c.noFlush());
-        if (d.readOnly()) proto.onOff("read-only", true);
-        if (d.discard()) proto.add("discard", "unmap");
-        ctx.arg("-blockdev", proto);
+        if (d.readOnly()) {
+            proto.onOff("read-only", true);
+        }
+        if (d.discard()) {
+            proto.add("discard", "unmap");
+        }
 
         QemuOpts fmt = QemuOpts.keys("blockdev").add("driver", d.format().driver()).add("node-name", formatNode(d.id()))
                 .add("file", protocolNode(d.id())).onOff("cache.direct", c.direct()).onOff("cache.no-flush", c.noFlush());
-        if (d.readOnly()) fmt.onOff("read-only", true);
-        if (d.discard()) fmt.add("discard", "unmap");
-        if (d.detectZeroes() != DetectZeroes.OFF) fmt.add("detect-zeroes", d.detectZeroes().qemuName());
-        ctx.arg("-blockdev", fmt);
+        if (d.readOnly()) {
+            fmt.onOff("read-only", true);
+        }
+        if (d.discard()) {
+            fmt.add("discard", "unmap");
+        }
+        if (d.detectZeroes() != DetectZeroes.OFF) {
+            fmt.add("detect-zeroes", d.detectZeroes().qemuName());
+        }
+
+        String driver = switch (d.bus()) {
+            case VIRTIO_BLK -> ctx.virtio("blk");
+            case VIRTIO_SCSI -> "scsi-hd";
+            case IDE, SATA -> "ide-hd";
+        };
+        QemuOpts dev = QemuOpts.of("device", driver).add("id", d.id()).add("bus", bus).add("drive", formatNode(d.id()));
+        if (d.bus() == DiskBus.VIRTIO_BLK && d.iothread() != null) {
+            dev.add("iothread", d.iothread());
+        }
+        // an on/off/auto property: a string in QMP too
+        dev.add("write-cache", d.cache().writeCache() ? "on" : "off");
+        dev.add("serial", d.serial());
+        if (d.bus() == DiskBus.VIRTIO_SCSI && d.serial() != null
+                && d.serial().getBytes(StandardCharsets.UTF_8).length > DiskBus.SCSI_DEVICE_ID_DEFAULT_BYTES) {
+            dev.add("device_id", d.serial()); // else VPD page 0x83 would show only the first 20 bytes
+        }
+        // a uint64 property: a JSON number in QMP, so decimal on the command line too (QEMU reads both)
+        if (d.wwn() != null) {
+            dev.add("wwn", Long.parseLong(d.wwn().substring(2), 16));
+        }
+        if (d.rotationRate() != null && d.rotationRate() != 0) {
+            dev.add("rotation_rate", d.rotationRate());
+        }
+        dev.add("bootindex", d.bootIndex());
+        dev.add("logical_block_size", d.logicalBlockSize());
+        dev.add("physical_block_size", d.physicalBlockSize());
+        return new DiskArgs(proto, fmt, dev);
     }
 
-    private static void validate(RenderContext ctx, DiskSpec d, String f, Set<String> ids, Map<Path, String> writers) {
+    static void validate(RenderContext ctx, DiskSpec d, String f, Set<String> ids, Map<Path, String> writers) {
         QemuIds.checkNodeName(f + ".id", formatNode(d.id()));
         QemuIds.checkNodeName(f + ".id", protocolNode(d.id()));
-        if (!ids.add(d.id())) throw new InvalidSpecException(f + ".id", d.id(), "duplicate disk id");
+        if (!ids.add(d.id())) {
+            throw new InvalidSpecException(f + ".id", d.id(), "duplicate disk id");
+        }
         if (d.format().readOnlyOnly() && !d.readOnly()) {
             throw new InvalidSpecException(f + ".format", d.format().driver(),
                     "kvmj attaches " + d.format().driver() + " images read-only only; convert to qcow2/raw with qemu-img to write");
@@ -157,7 +206,9 @@ final class DiskRenderer implements ArgRenderer {
         if (d.detectZeroes() == DetectZeroes.UNMAP && !d.discard()) {
             throw new InvalidSpecException(f + ".detect-zeroes", "unmap", "detect-zeroes=unmap requires discard(true)");
         }
-        if (d.bootIndex() != null && d.bootIndex() < 0) throw new InvalidSpecException(f + ".bootindex", d.bootIndex(), "negative");
+        if (d.bootIndex() != null && d.bootIndex() < 0) {
+            throw new InvalidSpecException(f + ".bootindex", d.bootIndex(), "negative");
+        }
         blockSize(f + ".logical_block_size", d.logicalBlockSize());
         blockSize(f + ".physical_block_size", d.physicalBlockSize());
         if (d.logicalBlockSize() != null && d.physicalBlockSize() != null && d.physicalBlockSize() < d.logicalBlockSize()) {
@@ -172,11 +223,17 @@ final class DiskRenderer implements ArgRenderer {
         Path local = null;
         if (d.source() instanceof DiskSource.File file) {
             local = RenderContext.abs(f + ".path", file.path());
-            if (!Files.exists(local)) throw new InvalidSpecException(f + ".path", local, "image file does not exist");
-            if (Files.isDirectory(local)) throw new InvalidSpecException(f + ".path", local, "is a directory, not an image");
+            if (!ctx.host.exists(local)) {
+                throw new InvalidSpecException(f + ".path", local, "image file does not exist");
+            }
+            if (Files.isDirectory(local)) {
+                throw new InvalidSpecException(f + ".path", local, "is a directory, not an image");
+            }
         } else if (d.source() instanceof DiskSource.HostDevice dev) {
             local = RenderContext.abs(f + ".device", dev.device());
-            if (!Files.exists(local)) throw new InvalidSpecException(f + ".device", local, "host block device does not exist");
+            if (!Files.exists(local)) {
+                throw new InvalidSpecException(f + ".device", local, "host block device does not exist");
+            }
             if (!safeCache) {
                 ctx.warn(f + ".cache", "passthrough block device with host caching (" + d.cache().qemuName()
                         + "); use none, writethrough or directsync so writes are not held in the host page cache");
@@ -200,7 +257,7 @@ final class DiskRenderer implements ArgRenderer {
         }
     }
 
-    private static Path real(Path p) {
+    static Path real(Path p) {
         try {
             return p.toRealPath();
         } catch (IOException e) {
@@ -209,17 +266,25 @@ final class DiskRenderer implements ArgRenderer {
     }
 
     private static void blockSize(String f, Integer v) {
-        if (v == null) return;
-        if (v < 512 || v > 32768 || Integer.bitCount(v) != 1) throw new InvalidSpecException(f, v, "must be a power of two 512..32768");
+        if (v == null) {
+            return;
+        }
+        if (v < 512 || v > 32768 || Integer.bitCount(v) != 1) {
+            throw new InvalidSpecException(f, v, "must be a power of two 512..32768");
+        }
     }
 
     private static void cdrom(RenderContext ctx, CdRom c, Set<String> ids, boolean mustExist, boolean virtioScsi) {
         String f = virtioScsi ? "cloudInit.seed[" + c.id() + "]" : "cdroms[" + c.id() + "]";
         ctx.requireNotMicrovm(f, virtioScsi ? "virtio-scsi-pci" : "ide-cd");
         QemuIds.checkNodeName(f + ".id", formatNode(c.id()));
-        if (!ids.add(c.id())) throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");
+        if (!ids.add(c.id())) {
+            throw new InvalidSpecException(f + ".id", c.id(), "duplicate disk/cdrom id");
+        }
         Path iso = RenderContext.abs(f + ".iso", c.iso());
-        if (mustExist && !Files.isRegularFile(iso)) throw new InvalidSpecException(f + ".iso", iso, "ISO image does not exist");
+        if (mustExist && !Files.isRegularFile(iso)) {
+            throw new InvalidSpecException(f + ".iso", iso, "ISO image does not exist");
+        }
         ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "file").add("node-name", protocolNode(c.id()))
                 .add("filename", iso.toString()).onOff("read-only", true));
         ctx.arg("-blockdev", QemuOpts.keys("blockdev").add("driver", "raw").add("node-name", formatNode(c.id()))

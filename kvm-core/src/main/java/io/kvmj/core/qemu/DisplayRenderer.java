@@ -14,7 +14,9 @@ final class DisplayRenderer implements ArgRenderer {
     public void render(RenderContext ctx) {
         ctx.arg("-display", "none");
         VncSpec v = ctx.spec.vnc();
-        if (v == null) return;
+        if (v == null) {
+            return;
+        }
         ctx.requireNotMicrovm("vnc", "VGA");
         if (!v.host().startsWith("127.") && !v.host().equals("localhost")) {
             ctx.warn("vnc.host", "VNC listens on " + v.host() + ", reachable from other machines; VNC traffic is unencrypted");
@@ -22,9 +24,15 @@ final class DisplayRenderer implements ArgRenderer {
         QemuOpts vnc = QemuOpts.of("vnc", v.host() + ":" + v.display());
         if (v.passwordFile() != null) {
             Path pw = RenderContext.abs("vnc.passwordFile", v.passwordFile());
-            if (!Files.isRegularFile(pw)) throw new InvalidSpecException("vnc.passwordFile", pw, "password file does not exist");
+            // a password given as text is written to passwordFile by the launcher at launch, after rendering
+            if (v.password() == null && !Files.isRegularFile(pw)) {
+                throw new InvalidSpecException("vnc.passwordFile", pw, "password file does not exist");
+            }
             ctx.arg("-object", QemuOpts.of("object", "secret").add("id", VNC_SECRET).add("file", pw.toString()).add("format", "raw"));
             vnc.add("password-secret", VNC_SECRET);
+        } else if (v.password() != null) {
+            throw new InvalidSpecException("vnc.password", "(hidden)", "a password reaches QEMU only through a file "
+                    + "(passwordFile); the launcher sets one in the runtime directory");
         } else if (!v.host().startsWith("127.")) {
             ctx.warn("vnc.password", "VNC on a non-loopback address without a password");
         }

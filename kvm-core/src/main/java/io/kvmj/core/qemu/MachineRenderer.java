@@ -18,9 +18,15 @@ final class MachineRenderer implements ArgRenderer {
     public void render(RenderContext ctx) {
         GuestSpec s = ctx.spec;
         name(ctx);
-        if (s.uuid() != null) ctx.arg("-uuid", s.uuid().toString());
-        if (s.nodefaults()) ctx.flag("-nodefaults");
-        if (s.noUserConfig()) ctx.flag("-no-user-config");
+        if (s.uuid() != null) {
+            ctx.arg("-uuid", s.uuid().toString());
+        }
+        if (s.nodefaults()) {
+            ctx.flag("-nodefaults");
+        }
+        if (s.noUserConfig()) {
+            ctx.flag("-no-user-config");
+        }
 
         QemuOpts machine = QemuOpts.keys("machine").add("type",
                 s.machineVersion() != null ? s.machineVersion() : s.machine().qemuName());
@@ -32,7 +38,9 @@ final class MachineRenderer implements ArgRenderer {
                 throw new InvalidSpecException("firmware", s.firmware().code(), "microvm boots qboot/kernel directly, no pflash firmware");
             }
             machine.add("pflash0", FW_CODE);
-            if (s.firmware().vars() != null) machine.add("pflash1", FW_VARS);
+            if (s.firmware().vars() != null) {
+                machine.add("pflash1", FW_VARS);
+            }
         }
         ctx.arg("-machine", machine);
 
@@ -43,6 +51,11 @@ final class MachineRenderer implements ArgRenderer {
                 ctx.arg("-accel", "kvm");
                 ctx.arg("-accel", "tcg");
             }
+        }
+        if (s.cpu().equals(CpuModel.host()) && s.accelerator() == Accelerator.TCG) {
+            // QEMU 7.2: "CPU model 'host' requires KVM or HVF"; say it before starting anything
+            throw new InvalidSpecException("cpu", "host", "needs KVM (it passes the host CPU through); under TCG use "
+                    + "max, every feature TCG emulates");
         }
         if (s.cpu().equals(CpuModel.host()) && s.accelerator() != Accelerator.KVM) {
             ctx.warn("cpu", "cpu 'host' needs KVM; with TCG (or the AUTO fallback) QEMU refuses it - use 'max'");
@@ -57,8 +70,12 @@ final class MachineRenderer implements ArgRenderer {
                     .add("spawn", spawn ? "allow" : "deny").add("resourcecontrol", "deny"));
         }
         pidfile(ctx);
-        if (s.startPaused()) ctx.flag("-S");
-        if (s.noReboot()) ctx.flag("-no-reboot");
+        if (s.startPaused()) {
+            ctx.flag("-S");
+        }
+        if (s.noReboot()) {
+            ctx.flag("-no-reboot");
+        }
     }
 
     /** {@code -name guest=NAME}. */
@@ -66,6 +83,8 @@ final class MachineRenderer implements ArgRenderer {
 
     /** {@code -pidfile PATH} when the spec has one. */
     static void pidfile(RenderContext ctx) {
-        if (ctx.spec.pidfile() != null) ctx.arg("-pidfile", RenderContext.absString("pidfile", ctx.spec.pidfile()));
+        if (ctx.spec.pidfile() != null) {
+            ctx.arg("-pidfile", RenderContext.absString("pidfile", ctx.spec.pidfile()));
+        }
     }
 }

@@ -20,10 +20,14 @@ final class MemoryRenderer implements ArgRenderer {
         MemorySpec m = ctx.spec.memory();
         ctx.arg("-m", QemuOpts.keys("m").add("size", m.sizeMiB() + "M"));
         Set<String> ids = new HashSet<>();
-        if (m.backend() != null) backend(ctx, m.backend(), ids);
+        if (m.backend() != null) {
+            backend(ctx, m.backend(), ids);
+        }
         Set<Integer> nodeIds = new HashSet<>();
         for (NumaNode n : m.numaNodes()) {
-            if (!nodeIds.add(n.nodeId())) throw new InvalidSpecException("memory.numa.nodeid", n.nodeId(), "duplicate NUMA node id");
+            if (!nodeIds.add(n.nodeId())) {
+                throw new InvalidSpecException("memory.numa.nodeid", n.nodeId(), "duplicate NUMA node id");
+            }
             if (n.lastCpu() >= ctx.spec.smp().cpus()) {
                 throw new InvalidSpecException("memory.numa[" + n.nodeId() + "].cpus", n.firstCpu() + "-" + n.lastCpu(),
                         "guest has only " + ctx.spec.smp().cpus() + " vCPUs");
@@ -34,18 +38,24 @@ final class MemoryRenderer implements ArgRenderer {
             String cpus = n.firstCpu() == n.lastCpu() ? String.valueOf(n.firstCpu()) : n.firstCpu() + "-" + n.lastCpu();
             ctx.arg("-numa", QemuOpts.of("numa", "node").add("nodeid", n.nodeId()).add("cpus", cpus).add("memdev", n.memory().id()));
         }
-        if (m.memLock()) ctx.arg("-overcommit", "mem-lock=on");
+        if (m.memLock()) {
+            ctx.arg("-overcommit", "mem-lock=on");
+        }
     }
 
     /** virtio-balloon is a device; rendered with the other devices. */
     static void balloon(RenderContext ctx) {
-        if (ctx.spec.memory().balloon()) ctx.arg("-device", QemuOpts.of("device", ctx.virtio("balloon")).add("id", "balloon0"));
+        if (ctx.spec.memory().balloon()) {
+            ctx.arg("-device", QemuOpts.of("device", ctx.virtio("balloon")).add("id", "balloon0"));
+        }
     }
 
     private static void backend(RenderContext ctx, MemoryBackend b, Set<String> ids) {
         String f = "memory.backend[" + b.id() + "]";
         QemuIds.check(f + ".id", b.id());
-        if (!ids.add(b.id())) throw new InvalidSpecException(f + ".id", b.id(), "duplicate memory backend id");
+        if (!ids.add(b.id())) {
+            throw new InvalidSpecException(f + ".id", b.id(), "duplicate memory backend id");
+        }
         if (b.usesHugepages()) {
             checkHugepages(ctx, f, b, b.hugepageSizeKiB() > 0 ? b.hugepageSizeKiB() : ctx.host.defaultHugepageSizeKiB());
         }
@@ -57,14 +67,22 @@ final class MemoryRenderer implements ArgRenderer {
             }
             o.add("mem-path", p.toString());
         }
-        if (b.share()) o.onOff("share", true);
-        if (b.prealloc()) o.onOff("prealloc", true);
+        if (b.share()) {
+            o.onOff("share", true);
+        }
+        if (b.prealloc()) {
+            o.onOff("prealloc", true);
+        }
         if (b.hugetlb()) {
             o.onOff("hugetlb", true);
-            if (b.hugepageSizeKiB() > 0) o.add("hugetlbsize", b.hugepageSizeKiB() + "K");
+            if (b.hugepageSizeKiB() > 0) {
+                o.add("hugetlbsize", b.hugepageSizeKiB() + "K");
+            }
         }
         if (!b.hostNodes().isEmpty()) {
-            for (Integer node : b.hostNodes()) o.add("host-nodes", node);
+            for (Integer node : b.hostNodes()) {
+                o.add("host-nodes", node);
+            }
             o.add("policy", b.policy().qemuName());
         }
         ctx.arg("-object", o);

@@ -23,12 +23,16 @@ final class NetRenderer implements ArgRenderer {
             NicSpec n = nics.get(i);
             String f = "nics[" + n.id() + "]";
             QemuIds.check(f + ".id", n.id());
-            if (!ids.add(n.id())) throw new InvalidSpecException(f + ".id", n.id(), "duplicate NIC id");
+            if (!ids.add(n.id())) {
+                throw new InvalidSpecException(f + ".id", n.id(), "duplicate NIC id");
+            }
             QemuOpts netdev;
             switch (n.kind()) {
                 case USER -> {
                     netdev = QemuOpts.of("netdev", "user").add("id", n.id());
-                    if (n.restrict()) netdev.onOff("restrict", true);
+                    if (n.restrict()) {
+                        netdev.onOff("restrict", true);
+                    }
                     for (PortForward p : n.forwards()) {
                         String key = p.protocol() + "/" + p.hostAddress() + ":" + p.hostPort();
                         if (p.hostPort() != 0 && !hostPorts.add(key)) {
@@ -51,7 +55,9 @@ final class NetRenderer implements ArgRenderer {
                 default -> throw new IllegalStateException(n.kind().toString());
             }
             ctx.arg("-netdev", netdev);
-            if (n.model() == NicModel.E1000) ctx.requireNotMicrovm(f + ".model", "e1000");
+            if (n.model() == NicModel.E1000) {
+                ctx.requireNotMicrovm(f + ".model", "e1000");
+            }
             String device = n.model() == NicModel.VIRTIO_NET_PCI ? ctx.virtio("net") : n.model().device();
             String mac = n.mac() != null ? n.mac() : MacAddresses.derive(ctx.spec.name(), i);
             ctx.arg("-device", QemuOpts.of("device", device).add("id", n.id() + "-nic").add("netdev", n.id()).add("mac", mac));

@@ -19,14 +19,22 @@ final class NinePRenderer implements ArgRenderer {
         for (int i = 0; i < shares.size(); i++) {
             NinePShare s = shares.get(i);
             String f = "shares[" + s.tag() + "]";
-            if (!tags.add(s.tag())) throw new InvalidSpecException(f + ".mount_tag", s.tag(), "duplicate mount tag");
+            if (!tags.add(s.tag())) {
+                throw new InvalidSpecException(f + ".mount_tag", s.tag(), "duplicate mount tag");
+            }
             Path dir = RenderContext.abs(f + ".path", s.path());
-            if (!Files.isDirectory(dir)) throw new InvalidSpecException(f + ".path", dir, "9p share path is not an existing directory");
+            if (!Files.isDirectory(dir)) {
+                throw new InvalidSpecException(f + ".path", dir, "9p share path is not an existing directory");
+            }
             String id = "fs" + i;
             QemuOpts fsdev = QemuOpts.of("fsdev", "local").add("id", id).add("path", dir.toString())
                     .add("security_model", s.securityModel().qemuName());
-            if (s.readOnly()) fsdev.onOff("readonly", true);
-            if (s.multidevsRemap()) fsdev.add("multidevs", "remap");
+            if (s.readOnly()) {
+                fsdev.onOff("readonly", true);
+            }
+            if (s.multidevsRemap()) {
+                fsdev.add("multidevs", "remap");
+            }
             ctx.arg("-fsdev", fsdev);
             ctx.arg("-device", QemuOpts.of("device", ctx.virtio("9p")).add("id", id + "-dev").add("fsdev", id).add("mount_tag", s.tag()));
         }

@@ -39,7 +39,9 @@ final class PassthroughRenderer implements ArgRenderer {
             String bdf = pci.get(i).bdf();
             String f = "pci[" + bdf + "]";
             ctx.requireNotMicrovm(f, "vfio-pci");
-            if (!seen.add(bdf)) throw new InvalidSpecException(f, bdf, "passed through twice");
+            if (!seen.add(bdf)) {
+                throw new InvalidSpecException(f, bdf, "passed through twice");
+            }
             if (!Files.isDirectory(ctx.host.pciDevice(bdf))) {
                 throw new InvalidSpecException(f, bdf, "no such PCI device (" + ctx.host.pciDevice(bdf) + ")");
             }

@@ -26,7 +26,11 @@ public record QemuCommand(List<String> argv, List<Warning> warnings) {
     /** All arguments following each occurrence of {@code option}. */
     public List<String> valuesOf(String option) {
         java.util.ArrayList<String> out = new java.util.ArrayList<>();
-        for (int i = 0; i + 1 < argv.size(); i++) if (argv.get(i).equals(option)) out.add(argv.get(i + 1));
+        for (int i = 0; i + 1 < argv.size(); i++) {
+            if (argv.get(i).equals(option)) {
+                out.add(argv.get(i + 1));
+            }
+        }
         return out;
     }
 }

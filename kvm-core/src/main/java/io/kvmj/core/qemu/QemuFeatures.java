@@ -34,7 +34,9 @@ public final class QemuFeatures {
                 // QEMU exited before reading: reported by the exit code below
             }
             p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) return false;
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                return false;
+            }
             return p.exitValue() == 0;
         } catch (IOException e) {
             return false;

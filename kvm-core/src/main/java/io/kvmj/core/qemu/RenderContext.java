@@ -15,6 +15,12 @@ final class RenderContext {
     final HostEnvironment host;
     final List<String> argv = new ArrayList<>();
     final List<Warning> warnings = new ArrayList<>();
+    /**
+     * Devices with a fixed PCI slot (a disk hot-plugged earlier, {@link io.kvmj.core.model.DiskSpec#pciSlot()}),
+     * rendered after everything else: their bus may be a spare root port, and devices QEMU places itself must get
+     * the slots they got when the guest was first launched.
+     */
+    final List<QemuOpts> lateDevices = new ArrayList<>();
 
     RenderContext(GuestSpec spec, HostEnvironment host) {
         this.spec = spec;
@@ -35,7 +41,9 @@ final class RenderContext {
 
     /** Absolute, normalised form of a user path; refuses newline/NUL in it. */
     static Path abs(String field, Path p) {
-        if (p == null) throw new InvalidSpecException(field, null, "path missing");
+        if (p == null) {
+            throw new InvalidSpecException(field, null, "path missing");
+        }
         QemuOpts.checkCarriable(field, p.toString());
         return p.toAbsolutePath().normalize();
     }
@@ -49,6 +57,8 @@ final class RenderContext {
 
     /** Refuses devices microvm has no bus for. */
     void requireNotMicrovm(String field, String what) {
-        if (microvm()) throw new InvalidSpecException(field, what, "microvm has no PCI/ISA bus for this device; use q35");
+        if (microvm()) {
+            throw new InvalidSpecException(field, what, "microvm has no PCI/ISA bus for this device; use q35");
+        }
     }
 }

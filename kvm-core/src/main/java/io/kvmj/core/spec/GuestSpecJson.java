@@ -31,7 +31,8 @@ import java.nio.file.Path;
  * strings, disk sources tagged with {@code "kind"} ({@code File}, {@code HostDevice}, {@code Nbd}); the top level also
  * holds {@code "kvmjSpecVersion": 1}. Unknown fields are refused, missing ones take the model's defaults.
  * Passwords are never written: a generated cloud-init root password becomes {@code "rootPasswordGenerate": true}
- * (a new one is generated when read), a given one is left out.
+ * (a new one is generated when read), a given one is left out; so is a VNC password given as text
+ * ({@code passwordFile} is kept).
  *
  * <pre>{@code
  * String json = GuestSpecJson.write(spec);            // {"kvmjSpecVersion":1,"name":"vm1",...}
@@ -176,6 +177,7 @@ public final class GuestSpecJson {
         });
         m.setMixInAnnotation(DiskSource.class, DiskSourceMixin.class);
         m.setMixInAnnotation(CloudInitSpec.class, CloudInitMixin.class);
+        m.setMixInAnnotation(io.kvmj.core.model.VncSpec.class, VncMixin.class);
         return JsonMapper.builder().addModule(m)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -193,4 +195,8 @@ public final class GuestSpecJson {
 
     @JsonIgnoreProperties(value = {"rootPassword", "rootPasswordGenerated"}, allowGetters = false)
     private interface CloudInitMixin {}
+
+    /** A VNC password given as text is not written (a {@code passwordFile} is: it names a file, not the secret). */
+    @JsonIgnoreProperties(value = {"password"}, allowGetters = false)
+    private interface VncMixin {}
 }

@@ -94,7 +94,9 @@ class ValidationTest {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".kvmj-odirect")));
             }
         } finally {
-            if (shm != null) Files.deleteIfExists(shm);
+            if (shm != null) {
+                Files.deleteIfExists(shm);
+            }
         }
     }
 

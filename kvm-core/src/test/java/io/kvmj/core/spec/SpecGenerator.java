@@ -127,6 +127,9 @@ public final class SpecGenerator {
             boolean discard = coin();
             d.discard(discard);
             d.detectZeroes(discard ? pick(List.of(DetectZeroes.values())) : pick(List.of(DetectZeroes.OFF, DetectZeroes.ON)));
+            if (bus != DiskBus.VIRTIO_BLK && coin()) {
+                d.wwn(String.format("0x5000c500%08x", 0xdead00 + i)).rotationRate(pick(List.of(1, 5400, 7200)));
+            }
             if (virtio && coin()) {
                 String io = pure ? null : pick(List.of("io0", "fast", "io-b"));
                 if (pure) {

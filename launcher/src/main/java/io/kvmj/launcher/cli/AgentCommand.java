@@ -9,7 +9,6 @@ import io.kvmj.qga.QgaClient;
 import io.kvmj.qga.QgaClientOptions;
 import io.kvmj.qga.QgaErrorException;
 import io.kvmj.qga.QgaException;
-import io.kvmj.qga.model.GuestExecRequest;
 import io.kvmj.qga.model.GuestExecResult;
 import io.kvmj.qga.model.GuestIpAddress;
 import io.kvmj.qga.model.GuestNetworkInterface;
@@ -78,6 +77,10 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtCli.agent(this, connect);
+        }
         PrintWriter err = spec.commandLine().getErr();
         Path sock;
         List<String> rest;

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,9 +57,12 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         HostReport report;
         try {
-            NativeAccess access = selectBackend();
+            Supplier<NativeAccess> access = selectBackend();
             HostRoot hostRoot = root == null ? HostRoot.system() : new HostRoot(root);
-            report = new HostProbe(hostRoot, KvmDeviceProbe.nativeProbe(access, !noRunTest)).run();
+            // the FFI backend is loaded only when there is a device to probe (loading jnr-ffi costs more than the
+            // rest of the check on a host without /dev/kvm; issue 19)
+            KvmDeviceProbe device = path -> KvmDeviceProbe.nativeProbe(access.get(), !noRunTest).probe(path);
+            report = new HostProbe(hostRoot, device).run();
         } catch (IllegalArgumentException e) {
             err.println("kvmj check: " + e.getMessage());
             return 2;
@@ -83,15 +87,15 @@ public final class CheckCommand implements Callable<Integer> {
         return report.recommendation().kvmUsable() ? 0 : 1;
     }
 
-    private NativeAccess selectBackend() {
+    private Supplier<NativeAccess> selectBackend() {
         if (ffi == null) {
-            return NativeAccess.get();
+            return NativeAccess::get;
         }
         switch (ffi.toLowerCase(Locale.ROOT)) {
             case "jna":
-                return NativeAccess.jna();
+                return NativeAccess::jna;
             case "jnr":
-                return NativeAccess.jnr();
+                return NativeAccess::jnr;
             default:
                 throw new IllegalArgumentException("unknown --ffi " + ffi + " (expected jnr or jna)");
         }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,13 +20,15 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Attach this terminal to a running guest's serial console: guest output to stdout, stdin "
             + "to the guest. On a terminal the console is raw (Ctrl-C, Tab and arrows go to the guest); Ctrl-] "
             + "detaches, as does end of input; the guest keeps running. One client at a time: while another "
-            + "client is attached, this is refused (\"console busy\")."},
+            + "client is attached, this is refused (\"console busy\").",
+            "With --connect URI: the domain's console through libvirt's console stream (virsh console); "
+                + "--replay is refused."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:detached, or the guest exited", "1:guest not running, console busy or unreachable",
             "2:bad usage"})
 public final class ConsoleCommand implements Callable<Integer> {
     /** Ctrl-]: detaches (as in virsh console and telnet). */
-    static final byte ESCAPE = 0x1d;
+    static final byte ESCAPE = ConsoleInput.ESCAPE;
 
     @Spec
     CommandSpec spec;
@@ -40,6 +41,10 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtConsoleCli.console(this, connect);
+        }
         PrintWriter err = spec.commandLine().getErr();
         GuestTarget t;
         try {
@@ -59,15 +64,11 @@ public final class ConsoleCommand implements Callable<Integer> {
         try (ConsoleConnection c = ConsoleConnection.connect(t.socket, Duration.ofSeconds(5), bytes -> {
             System.out.write(bytes, 0, bytes.length);
             System.out.flush();
-        }, name); RawTerminal raw = RawTerminal.enter()) {
-            err.print("kvmj: connected to " + name + "'s console (escape character is ^])"
-                    + (raw.active() ? "\r\n" : "\n"));
+        }, name); ConsoleInput input = ConsoleInput.start(System.in, c::send)) {
+            err.print("kvmj: connected to " + name + "'s console (escape character is ^])" + input.newline());
             err.flush();
-            Thread input = new Thread(() -> pumpStdin(c), "kvmj-console-in");
-            input.setDaemon(true);
-            input.start();
             while (!c.awaitClosed(Duration.ofSeconds(1))) {
-                if (!input.isAlive()) {
+                if (!input.active()) {
                     break; // stdin ended or Ctrl-]: detach
                 }
             }
@@ -81,33 +82,5 @@ public final class ConsoleCommand implements Callable<Integer> {
             err.println("kvmj console: " + e.getMessage());
             return ExitCodes.FAILED;
         }
-    }
-
-    private static void pumpStdin(ConsoleConnection c) {
-        byte[] buf = new byte[1024];
-        try {
-            int n;
-            while ((n = System.in.read(buf)) >= 0) {
-                int esc = indexOf(buf, n, ESCAPE);
-                int len = esc < 0 ? n : esc;
-                if (len > 0) {
-                    c.send(Arrays.copyOf(buf, len));
-                }
-                if (esc >= 0) {
-                    return;
-                }
-            }
-        } catch (IOException ignored) {
-            // console closed
-        }
-    }
-
-    static int indexOf(byte[] buf, int n, byte b) {
-        for (int i = 0; i < n; i++) {
-            if (buf[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.ImageLayer;
+import io.kvmj.launcher.storage.LiveDisks;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,6 +40,10 @@ public final class DiskCommitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(disk.spec);
+        if (connect != null) {
+            return LibvirtDiskCli.commit(this, connect);
+        }
         return disk.withDrive((qmp, guest, d) -> {
             List<ImageLayer> chain = d.chain();
             if (chain.size() < 2) {
@@ -53,6 +58,8 @@ public final class DiskCommitCommand implements Callable<Integer> {
             job.run(new LiveStorage(qmp, new QemuImg()), guest.name(), d.id(),
                 (storage, progress) -> storage.commit(d.activeNode(), d.activeNode(), into.node(), progress),
                 () -> { });
+            // migrate, save, list see the new active image
+            LiveDisks.record(guest.runtimeDir(), qmp).ifPresent(why -> disk.err().println("kvmj disk commit: warning: " + why));
             DriveInfo after = DiskSupport.current(qmp, d.id());
             List<ImageLayer> dropped = chain.subList(0, baseIndex);
             PrintWriter out = disk.out();

@@ -24,6 +24,10 @@ public final class DiskListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(disk.spec);
+        if (connect != null) {
+            return LibvirtDiskCli.list(this, connect);
+        }
         return disk.withGuest((qmp, guest) -> {
             List<DriveInfo> drives = Drives.query(qmp);
             PrintWriter out = disk.out();

@@ -7,24 +7,22 @@ import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvmj disk resize NAME DRIVE [+]SIZE}: live {@code block_resize}; shrinking needs {@code --shrink}. */
 @Command(name = "resize", mixinStandardHelpOptions = true,
-    description = {"Resize a running guest's drive (its active layer) to SIZE, or grow it by +SIZE; the guest sees "
+    description = {"Resize a running guest's drive (its active layer) to SIZE, grow it by +SIZE or shrink it by -SIZE; the guest sees "
         + "the new capacity at once (grow its partition/filesystem afterwards).",
         "Shrinking needs --shrink: data beyond the new end is lost, so shrink the guest's filesystem first."})
 public final class DiskResizeCommand implements Callable<Integer> {
     @Mixin
     DiskTarget disk;
 
-    @Parameters(index = "2", paramLabel = "[+]SIZE", converter = SizeArg.Converter.class,
-        description = "New size (e.g. 20G) or increment (+5G).")
-    SizeArg size;
+    @Parameters(index = "2", paramLabel = "[+|-]SIZE", converter = SizeChange.Converter.class,
+        description = "New size (20G), increment (+5G) or decrement (-100M).")
+    SizeChange size;
 
     @Option(names = "--shrink", description = "Allow making the drive smaller.")
     boolean shrink;
@@ -32,27 +30,11 @@ public final class DiskResizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the old and new size and the drive as JSON.")
     boolean json;
 
-    /** {@code SIZE} or {@code +SIZE}. */
-    record SizeArg(boolean increment, ByteSize size) {
-        /** Parses {@code 20G} / {@code +5G}; a bad size is a usage error. */
-        static final class Converter implements ITypeConverter<SizeArg> {
-            @Override
-            public SizeArg convert(String value) {
-                boolean plus = value.startsWith("+");
-                try {
-                    return new SizeArg(plus, ByteSize.parse(plus ? value.substring(1) : value));
-                } catch (IllegalArgumentException e) {
-                    throw new TypeConversionException(e.getMessage());
-                }
-            }
-        }
-    }
-
     @Override
     public Integer call() {
         return disk.withDrive((qmp, guest, d) -> {
             long before = d.virtualSize();
-            long target = size.increment() ? Math.addExact(before, size.size().bytes()) : size.size().bytes();
+            long target = size.apply(before);
             if (target < before && !shrink) {
                 throw new IllegalArgumentException("refusing to shrink drive '" + d.id() + "' from "
                     + ByteSize.ofBytes(before).toHuman() + " to " + ByteSize.ofBytes(target).toHuman()

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
+import io.kvmj.launcher.storage.LiveDisks;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kvmj disk snapshot NAME DRIVE [--file OVERLAY]}: an external snapshot; a new qcow2 overlay (backed by the
@@ -69,6 +69,10 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(disk.spec);
+        if (connect != null) {
+            return LibvirtDiskCli.snapshot(this, connect);
+        }
         return disk.withDrive((qmp, guest, d) -> {
             Path overlay = DiskSupport.requireAbsent(file != null ? file.toAbsolutePath().normalize()
                 : DiskSupport.defaultOverlay(d.file(), Instant.now()));
@@ -95,6 +99,8 @@ public final class DiskSnapshotCommand implements Callable<Integer> {
             } else {
                 storage.externalSnapshot(d.activeNode(), overlay, newNode);
             }
+            // migrate, save, list see the new active image
+            LiveDisks.record(guest.runtimeDir(), qmp).ifPresent(why -> disk.err().println("kvmj disk snapshot: warning: " + why));
             DriveInfo after = DiskSupport.current(qmp, d.id());
             PrintWriter out = disk.out();
             if (json) {

@@ -33,7 +33,7 @@ final class DiskSupport {
     private static final DateTimeFormatter STAMP =
         DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern STAMP_SUFFIX = Pattern.compile("-\\d{8}T\\d{6}Z(-\\d+)?$");
-    private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
+    private static final Pattern NODE_NAME = Drives.NODE_NAME;
 
     /** Work done on a connected guest; returns the exit code. */
     @FunctionalInterface
@@ -63,7 +63,7 @@ final class DiskSupport {
             // only an interrupt cancels a job; DiskJob's shutdown hook reports it, and the JVM's exit code wins
             return ExitCodes.INTERRUPTED;
         } catch (GuestException | UnknownDriveException | BlockJobException | DiskFailure | QemuImgException
-                 | UncheckedIOException e) {
+                 | UncheckedIOException | io.kvmj.launcher.storage.HotplugException e) {
             err.println(cmd + ": " + prefix(guest) + e.getMessage());
             return ExitCodes.FAILED;
         } catch (QmpErrorException e) {
@@ -141,15 +141,7 @@ final class DiskSupport {
      * cannot prefix a node name (QEMU allows 31 characters, starting with a letter).
      */
     static String newNodeName(String driveId, Collection<String> existing) {
-        for (int n = 1; ; n++) {
-            String candidate = driveId + "-snap" + n;
-            if (!NODE_NAME.matcher(candidate).matches()) {
-                candidate = "snap" + n;
-            }
-            if (!existing.contains(candidate)) {
-                return candidate;
-            }
-        }
+        return Drives.newNodeName(driveId, existing);
     }
 
     /** Checks a user-given node name the way QEMU will. */

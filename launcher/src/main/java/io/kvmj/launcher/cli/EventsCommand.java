@@ -47,6 +47,10 @@ public final class EventsCommand implements java.util.concurrent.Callable<Intege
 
     @Override
     public Integer call() throws InterruptedException {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtCli.events(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GuestTarget t;

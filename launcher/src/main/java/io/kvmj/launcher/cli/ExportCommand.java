@@ -10,7 +10,10 @@ import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.launcher.AcceleratorPolicy;
+import io.kvmj.launcher.GuestException;
+import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.GuestRegistry;
+import io.kvmj.launcher.SpecFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a kvmj guest spec in another tool's format (libvirt domain XML).",
-            "The spec comes from --spec FILE (a spec, or the output of 'kvmj run ... --dry-run --json'; - = stdin).",
+            "The spec comes from a running guest NAME (the spec it was launched from) or from --spec FILE (a spec, or "
+                + "the output of 'kvmj run ... --dry-run --json'; - = stdin).",
             "Refused (exit 2) when libvirt cannot run the guest as kvmj would; otherwise what libvirt does not carry "
                 + "out is listed on stderr (and under \"notes\" with --json). The whole kvmj spec rides along in "
                 + "<metadata>, so 'kvmj import libvirt' gives it back."},
@@ -39,7 +43,8 @@ public final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "A running guest (not supported yet: use --spec).")
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "A guest kvmj runs: the spec it was "
+            + "launched from (spec.json in its runtime directory).")
     String name;
 
     @Option(names = "--spec", paramLabel = "FILE", description = "kvmj spec file (- = stdin).")
@@ -65,14 +70,15 @@ public final class ExportCommand implements Callable<Integer> {
         if ((name == null) == (specFile == null)) {
             return usage(err, "give either NAME or --spec FILE");
         }
-        if (name != null) {
-            GuestRegistry.find(name);
-            return usage(err, "exporting a running guest by name is not supported yet (kvmj keeps no spec of it); "
-                    + "use --spec FILE (e.g. from 'kvmj run ... --dry-run --json')");
-        }
         GuestSpec guest;
         try {
-            guest = SpecFiles.read(specFile);
+            guest = name != null ? recorded(name) : SpecFiles.read(specFile);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        } catch (GuestException e) {
+            err.println("kvmj export: " + e.getMessage());
+            err.flush();
+            return ExitCodes.FAILED;
         } catch (IOException e) {
             return usage(err, "--spec: cannot read " + specFile + ": " + e.getMessage());
         } catch (InvalidSpecException e) {
@@ -114,6 +120,13 @@ public final class ExportCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return ExitCodes.OK;
+    }
+
+    /** The spec guest {@code name} was launched from; a usage error when there is no such guest or no record. */
+    private static GuestSpec recorded(String name) {
+        GuestInfo g = GuestRegistry.require(name); // IllegalArgumentException / GuestException: named, one line
+        return SpecFile.read(g.runtimeDir()).orElseThrow(() -> new IllegalArgumentException("guest '" + name
+                + "' has no recorded spec (" + SpecFile.NAME + "; it was launched from a raw argv): use --spec FILE"));
     }
 
     static void notes(ArrayNode a, List<LibvirtNote> notes) {

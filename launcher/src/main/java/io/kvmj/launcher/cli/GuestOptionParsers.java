@@ -3,8 +3,10 @@ package io.kvmj.launcher.cli;
 import io.kvmj.core.model.AioMode;
 import io.kvmj.core.model.BootDevice;
 import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.model.CpuModel;
 import io.kvmj.core.model.DiskBus;
 import io.kvmj.core.image.block.BlockDevices;
+import io.kvmj.core.image.block.WholeDiskRecipe;
 import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.NicSpec;
@@ -14,6 +16,8 @@ import io.kvmj.core.model.PortForward;
 import io.kvmj.core.model.SecurityModel;
 import io.kvmj.core.model.UsbHostDevice;
 import io.kvmj.core.model.VncSpec;
+import io.kvmj.launcher.process.VncAutoport;
+import io.kvmj.launcher.storage.HostDiskClaims;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,11 +35,14 @@ import java.util.regex.Pattern;
  */
 public final class GuestOptionParsers {
     static final Set<String> DISK_KEYS = Set.of("path", "format", "driver.type", "cache", "driver.cache", "aio", "io",
-            "driver.io", "bus", "target.bus", "readonly", "serial", "disposable");
+            "driver.io", "bus", "target.bus", "readonly", "serial", "disposable", "wwn", "discard", "driver.discard",
+            "rotation_rate", "target.rotation_rate", "logical_block_size", "blockio.logical_block_size",
+            "physical_block_size", "blockio.physical_block_size", "size");
     static final Set<String> SHARE_KEYS = Set.of("source", "tag", "security", "readonly");
     static final Set<String> NET_KEYS = Set.of("type", "user", "tap", "bridge", "none", "ifname", "mac", "hostfwd",
             "restrict");
-    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display", "password-file");
+    static final Set<String> GRAPHICS_KEYS = Set.of("type", "listen", "port", "display", "password",
+            "password-file", "passwordfile");
     private static final Pattern HOSTFWD = Pattern.compile("(tcp|udp):([^:]*):(\\d+)-:(\\d+)");
     private static final Pattern USB = Pattern.compile("(?:usb:)?(?:0x)?([0-9a-fA-F]{4}):(?:0x)?([0-9a-fA-F]{4})");
     private static final Pattern PCI = Pattern.compile("(?:pci:)?((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7])");
@@ -44,28 +51,62 @@ public final class GuestOptionParsers {
 
     /**
      * {@code --disk FILE} or {@code --disk path=FILE[,format=FMT][,cache=...][,aio=...][,bus=...][,readonly=on]
-     * [,serial=S][,disposable=on]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
+     * [,serial=S][,disposable=on][,size=GiB]}, with virt-install's spellings too: {@code io=}/{@code driver.io=} for {@code aio=},
      * {@code driver.type=} for {@code format=}, {@code driver.cache=} for {@code cache=}, {@code target.bus=} for
      * {@code bus=}, and quoted values
-     * ({@code path="/a,b.img"}). A missing file is an error here. A block device (e.g. {@code /dev/loop0})
+     * ({@code path="/a,b.img"}). A missing file is an error here unless {@code size=} is given: then it is created
+     * at launch ({@link NewDisk}; {@link #newDisk} says which). A block device (e.g. {@code /dev/loop0})
      * is attached through {@code host_device}, a file through {@code file}. See {@link DiskOptionFormat} for
      * how the format is chosen when none is given.
      * {@code cache=unsafe} needs {@code disposable=on} (a scratch disk whose contents may be lost).
+     *
+     * <p>A whole host disk ({@code /dev/disk/by-id/...}, {@code /dev/sdX}, a loop device) gets the NAS recipe
+     * ({@link WholeDiskRecipe}): virtio-scsi, cache=none + aio=native (writethrough where O_DIRECT is refused),
+     * discard=unmap, the host's block sizes, serial, WWN and non-rotating flag; each can be overridden:
+     * {@code serial=}, {@code wwn=} (loop devices have neither), {@code discard=unmap|ignore} ({@code driver.discard=}),
+     * {@code rotation_rate=} ({@code target.rotation_rate=}), {@code logical_block_size=}/{@code physical_block_size=}
+     * ({@code blockio.*}). A disk that is mounted, part of an md/dm array, active swap or attached to another
+     * running kvmj guest is refused, naming the user ({@link HostDiskClaims}).
+     *
+     * <pre>{@code
+     * DiskSpec d = GuestOptionParsers.disk("path=/dev/loop3,serial=NAS-D1,wwn=0x5000c500a1b2c3d4", 0);
+     * }</pre>
      */
     public static DiskSpec disk(String text, int index) {
+        return disk(text, index, null);
+    }
+
+    /** {@link #disk(String, int)} for the guest {@code guest}, whose own disks do not count as in use (null: none). */
+    public static DiskSpec disk(String text, int index, String guest) {
         OptionString o = OptionString.parse("--disk", text, "path", DISK_KEYS);
         Path path = Path.of(o.require("path"));
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("--disk: no such file: " + path);
+        Optional<NewDisk> created = NewDisk.of(path, alias(o, "format", "driver.type"), o.get("size"));
+        if (!Files.exists(path) && created.isEmpty()) {
+            throw new IllegalArgumentException("--disk: no such file: " + path + " (add size=GiB to create it)");
         }
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException("--disk " + path + ": this is a directory, not an image");
         }
-        boolean device = BlockDevices.isBlockDevice(path);
-        DiskSpec.Builder b = DiskSpec.builder("disk" + index,
-                device ? DiskSource.hostDevice(path) : DiskSource.file(path));
+        boolean device = created.isEmpty() && BlockDevices.isBlockDevice(path);
+        if (created.isEmpty() && !device && !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("--disk " + path + ": neither an image file nor a block device"
+                    + " (a character device, socket or pipe)");
+        }
         boolean readOnly = o.flag("readonly", false);
-        b.format(DiskOptionFormat.choose(path, alias(o, "format", "driver.type"), readOnly));
+        DiskSpec.Builder b;
+        boolean fromHost = false;
+        if (device) {
+            if (!readOnly) {
+                HostDiskClaims.requireFree(path, guest);
+            }
+            b = WholeDiskRecipe.of(new BlockDevices().inspect(path)).disk("disk" + index).raidOrZfsInGuest(false);
+            fromHost = true;
+        } else {
+            b = DiskSpec.builder("disk" + index, DiskSource.file(path));
+        }
+        DiskSpec recipe = fromHost ? b.build() : null;
+        b.format(created.isPresent() ? created.get().format()
+                : DiskOptionFormat.choose(path, alias(o, "format", "driver.type"), readOnly));
         alias(o, "cache", "driver.cache").ifPresent(c -> b.cache(CacheMode.valueOf(
                 oneOf("cache", c, Set.of("none", "writeback", "writethrough", "directsync", "unsafe"))
                         .toUpperCase(Locale.ROOT))));
@@ -78,6 +119,29 @@ public final class GuestOptionParsers {
             case "sata" -> DiskBus.SATA;
             default -> DiskBus.VIRTIO_BLK;
         }));
+        if (recipe != null) {
+            if (alias(o, "bus", "target.bus").filter("virtio"::equals).isPresent()) {
+                b.wwn(null).rotationRate(null); // the host's: virtio-blk cannot carry them
+                if (recipe.serial() != null && recipe.serial().length() > DiskBus.VIRTIO_BLK.maxSerialBytes()) {
+                    b.serial(null);
+                }
+            }
+            boolean direct = alias(o, "cache", "driver.cache").map(c -> c.equals("none") || c.equals("directsync"))
+                    .orElse(recipe.cache().direct());
+            if (!direct && alias(o, "aio", "io", "driver.io").isEmpty()) {
+                b.aio(AioMode.THREADS); // the recipe's aio=native needs O_DIRECT; the cache given has none
+            }
+        }
+        alias(o, "discard", "driver.discard").map(v -> oneOf("discard", v, Set.of("unmap", "ignore")))
+                .ifPresent(v -> b.discard(v.equals("unmap")));
+        o.get("wwn").ifPresent(b::wwn);
+        alias(o, "rotation_rate", "target.rotation_rate").ifPresent(v -> b.rotationRate(integer("rotation_rate", v)));
+        Optional<String> lbs = alias(o, "logical_block_size", "blockio.logical_block_size");
+        Optional<String> pbs = alias(o, "physical_block_size", "blockio.physical_block_size");
+        if (lbs.isPresent() || pbs.isPresent()) {
+            b.blockSizes(lbs.map(v -> integer("logical_block_size", v)).orElse(recipe == null ? null : recipe.logicalBlockSize()),
+                    pbs.map(v -> integer("physical_block_size", v)).orElse(recipe == null ? null : recipe.physicalBlockSize()));
+        }
         b.readOnly(readOnly);
         boolean disposable = o.flag("disposable", false);
         if (alias(o, "cache", "driver.cache").filter("unsafe"::equals).isPresent() && !disposable) {
@@ -86,7 +150,25 @@ public final class GuestOptionParsers {
         }
         b.disposable(disposable);
         o.get("serial").ifPresent(b::serial);
-        return b.build();
+        try {
+            return b.build();
+        } catch (io.kvmj.core.model.InvalidSpecException e) {
+            throw new IllegalArgumentException("--disk " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--disk: " + key + "=" + value + " is not a number");
+        }
+    }
+
+    /** The image {@code --disk text} asks to create ({@code size=} on a missing file), or empty. */
+    static Optional<NewDisk> newDisk(String text) {
+        OptionString o = OptionString.parse("--disk", text, "path", DISK_KEYS);
+        return NewDisk.of(Path.of(o.require("path")), alias(o, "format", "driver.type"), o.get("size"));
     }
 
     /** The value of the first of {@code keys} given; an error when two spellings of one key are given. */
@@ -189,9 +271,10 @@ public final class GuestOptionParsers {
 
     /**
      * {@code --graphics none} (null) or {@code --graphics vnc[,listen=ADDR][,port=5900+N|display=N]
-     * [,password-file=FILE]}. Without a port or display the first free display from 0 on is taken (libvirt's
-     * autoport, see {@link VncAutoport}). A listener off loopback needs {@code password-file} (QEMU reads the
-     * password from the file; it never appears on the command line).
+     * [,password=PW|password-file=FILE]}. Without a port or display the first free display from 0 on is taken
+     * (libvirt's autoport, see {@link VncAutoport}). A listener off loopback needs a password: {@code password=}
+     * (virt-install's key; kvmj hands it to QEMU through a private file, never on QEMU's command line) or
+     * {@code password-file=FILE} (QEMU reads the file).
      */
     public static VncSpec graphics(String text) {
         OptionString o = OptionString.parse("--graphics", text, "type", GRAPHICS_KEYS);
@@ -203,14 +286,21 @@ public final class GuestOptionParsers {
             throw new IllegalArgumentException("--graphics: only vnc or none are supported, not '" + type + "'");
         }
         String listen = o.get("listen").orElse("127.0.0.1");
-        Path password = o.get("password-file").map(Path::of).orElse(null);
+        if (o.get("password-file").isPresent() && o.get("passwordfile").isPresent()) {
+            throw new IllegalArgumentException("--graphics: 'password-file' and 'passwordfile' are the same setting; give one");
+        }
+        Path password = o.get("password-file").or(() -> o.get("passwordfile")).map(Path::of).orElse(null);
         if (password != null && !Files.isRegularFile(password)) {
             throw new IllegalArgumentException("--graphics: password-file=" + password + ": no such file");
         }
-        if (password == null && !VncAutoport.loopback(listen)) {
-            throw new IllegalArgumentException("--graphics: VNC on listen=" + listen + " is reachable from other "
-                    + "machines: give password-file=FILE");
+        String secret = o.get("password").orElse(null);
+        if (secret != null && password != null) {
+            throw new IllegalArgumentException("--graphics: give password= or password-file=, not both");
         }
+        if (secret != null && secret.isEmpty()) {
+            throw new IllegalArgumentException("--graphics: password= is empty");
+        }
+        requirePasswordOffLoopback(new VncSpec(listen, 0, password, secret)); // before probing ports
         int display;
         if (o.get("display").isPresent()) {
             display = parseInt("--graphics", "display", o.require("display"));
@@ -222,9 +312,23 @@ public final class GuestOptionParsers {
             }
             display = port - 5900;
         } else {
-            display = VncAutoport.freeDisplay(listen);
+            display = VncAutoport.freeDisplay(listen).orElseThrow(() -> new IllegalArgumentException("--graphics: "
+                    + "no free VNC port in 5900-" + (5900 + VncAutoport.MAX_DISPLAYS - 1) + " on " + listen
+                    + "; give port="));
         }
-        return new VncSpec(listen, display, password);
+        return new VncSpec(listen, display, password, secret);
+    }
+
+    /**
+     * {@code vnc} itself when it listens on loopback or has a password; else the one-line refusal (a VNC listener
+     * reachable from other machines without a password gives the guest's screen and keyboard to anyone).
+     */
+    public static VncSpec requirePasswordOffLoopback(VncSpec vnc) {
+        if (vnc != null && !vnc.hasPassword() && !VncAutoport.loopback(vnc.host())) {
+            throw new IllegalArgumentException("--graphics: VNC on listen=" + vnc.host() + " is reachable from other "
+                    + "machines: give password=PW or password-file=FILE");
+        }
+        return vnc;
     }
 
     /** {@code usb:VID:PID} (hex) or {@code pci:BDF} ({@code [DDDD:]BB:DD.F}); returns the model object. */
@@ -242,6 +346,30 @@ public final class GuestOptionParsers {
             return UsbHostDevice.byId(Integer.parseInt(u.group(1), 16), Integer.parseInt(u.group(2), 16));
         }
         throw new IllegalArgumentException("--hostdev: '" + text + "' is neither usb:VID:PID nor pci:[DDDD:]BB:DD.F");
+    }
+
+    /**
+     * {@code --cpu MODEL}, virt-install's spellings: {@code host-passthrough} (also {@code host}, and
+     * {@code host-model}, which plain QEMU has no separate form of) is QEMU's {@code -cpu host} and needs KVM;
+     * {@code max} gives every feature the accelerator can (under TCG too); any other name is a QEMU model
+     * ({@code qemu-system-x86_64 -cpu help}). Feature lists ({@code MODEL,+vmx}) are refused.
+     */
+    public static CpuModel cpu(String text) {
+        if (text.contains(",")) {
+            throw new IllegalArgumentException("--cpu " + text + ": CPU feature lists are not supported; give a model "
+                    + "(host-passthrough, max, or a name from qemu-system-x86_64 -cpu help)");
+        }
+        return switch (text) {
+            case "host-passthrough", "host-model", "host" -> CpuModel.host();
+            case "max" -> CpuModel.max();
+            default -> {
+                try {
+                    yield CpuModel.named(text);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("--cpu " + text + ": not a CPU model name");
+                }
+            }
+        };
     }
 
     /** {@code --boot hd,cdrom,network} (virt-install names; also c, d, n). */

@@ -75,6 +75,11 @@ public final class ImgBuildCommand implements Callable<Integer> {
         description = "Debian mirror for the base build (default: ${DEFAULT-VALUE}).")
     String mirror;
 
+    @Option(names = "--run-command", paramLabel = "CMD",
+        description = {"Run CMD with /bin/sh inside the image (chroot, offline) after the other customizations, as",
+            "virt-customize --run-command; repeatable, in order. A failing command fails the build (nothing left)."})
+    List<String> runCommands = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the result (or the error) as JSON on stdout.")
     boolean json;
 
@@ -89,6 +94,7 @@ public final class ImgBuildCommand implements Callable<Integer> {
         for (String s : sshInject) {
             b.sshInject(SshKeyInjection.parse(s));
         }
+        runCommands.forEach(b::runCommand);
         return b.build();
     }
 

@@ -25,7 +25,7 @@ public final class ImgCheckCommand implements Callable<Integer> {
     @ParentCommand
     ImgCommand parent;
 
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", converter = ExistingPath.class)
     Path file;
 
     @Option(names = {"-r", "--repair"}, paramLabel = "leaks|all", description = "Repair leaks only, or all errors.")

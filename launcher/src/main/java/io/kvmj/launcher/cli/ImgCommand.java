@@ -8,13 +8,13 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code kvmj img}: disk images through qemu-img (create, info, check, resize, convert, snapshot) and
+ * {@code kvmj img}: disk images through qemu-img (create, info, check, resize, convert, measure, rebase, commit, snapshot) and
  * copy-on-write overlays, and bootable OS images ({@code img build debian-12}). Exit codes: 0 ok, 1 qemu-img or the check failed, 2 bad usage.
  */
 @Command(name = "img", mixinStandardHelpOptions = true,
     description = "Create and inspect disk images (qemu-img wrapper) and copy-on-write overlays.",
     subcommands = {ImgCreateCommand.class, ImgInfoCommand.class, ImgCheckCommand.class, ImgResizeCommand.class,
-        ImgConvertCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class, ImgBuildCommand.class},
+        ImgConvertCommand.class, ImgMeasureCommand.class, ImgRebaseCommand.class, ImgCommitCommand.class, ImgSnapshotCommand.class, ImgOverlayCommand.class, ImgXenCommand.class, ImgBuildCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:qemu-img failed, image in use, check found problems, or a build step failed", "2:bad usage"})
 public final class ImgCommand implements java.util.concurrent.Callable<Integer> {

@@ -26,7 +26,7 @@ public final class ImgConvertCommand implements Callable<Integer> {
     @ParentCommand
     ImgCommand parent;
 
-    @Parameters(index = "0", paramLabel = "SOURCE")
+    @Parameters(index = "0", paramLabel = "SOURCE", converter = ExistingPath.class)
     Path source;
 
     @Parameters(index = "1", paramLabel = "TARGET", description = "Output image (must not exist).")

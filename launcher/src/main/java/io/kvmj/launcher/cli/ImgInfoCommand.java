@@ -6,6 +6,8 @@ import io.kvmj.core.image.ImageHeaderReader;
 import io.kvmj.core.image.ImageInfo;
 import io.kvmj.core.image.Qcow2Details;
 import io.kvmj.core.image.block.BlockDevices;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.launcher.storage.HostDiskFacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class ImgInfoCommand implements Callable<Integer> {
     @ParentCommand
     ImgCommand parent;
 
-    @Parameters(paramLabel = "FILE", description = "Image file or block device.")
+    @Parameters(paramLabel = "FILE", description = "Image file or block device.", converter = ExistingPath.class)
     Path file;
 
     @Option(names = "--backing-chain", description = "Also show every backing file down to the base.")
@@ -59,7 +61,14 @@ public final class ImgInfoCommand implements Callable<Integer> {
             }
             List<ImageInfo> infos = chain ? parent.qemuImg().backingChain(file, forceShare)
                 : List.of(parent.qemuImg().info(file, forceShare));
+            HostDiskFacts disk = BlockDevices.isBlockDevice(file) ? HostDiskFacts.of(file) : null;
             if (json) {
+                if (disk != null && !chain) {
+                    ObjectNode node = ImgSupport.JSON.valueToTree(infos.get(0));
+                    node.set("hostDisk", ImgSupport.JSON.valueToTree(disk));
+                    ImgSupport.printJson(spec, node);
+                    return 0;
+                }
                 ImgSupport.printJson(spec, chain ? infos : infos.get(0));
                 return 0;
             }
@@ -68,6 +77,9 @@ public final class ImgInfoCommand implements Callable<Integer> {
                     out.println();
                 }
                 print(out, infos.get(i));
+            }
+            if (disk != null) {
+                printHostDisk(out, disk);
             }
             return 0;
         });
@@ -97,6 +109,16 @@ public final class ImgInfoCommand implements Callable<Integer> {
             out.println("backing file:   " + h.backingFile() + (h.backingFormat() == null ? " (format not recorded!)"
                 : " (format " + h.backingFormat() + ")"));
         }
+    }
+
+    private static void printHostDisk(PrintWriter out, HostDiskFacts d) {
+        out.println("host device:    " + d.device() + " (" + d.kind() + ")");
+        out.println("device size:    " + ByteSize.ofBytes(d.sizeBytes()) + " (" + d.sizeBytes() + " bytes, BLKGETSIZE64)");
+        out.println("rotational:     " + (d.rotational() ? "yes" : "no"));
+        out.println("block size:     logical " + d.logicalBlockSize() + ", physical " + d.physicalBlockSize());
+        out.println("serial:         " + (d.serial() == null ? "(none)" : d.serial()));
+        out.println("wwn:            " + (d.wwn() == null ? "(none)" : d.wwn()));
+        out.println("in use:         " + (d.inUse() ? "yes: " + String.join("; ", d.users()) : "no"));
     }
 
     /** {@code 0x9 (dirty, compression type)}: the bits and the names of those that have one. */

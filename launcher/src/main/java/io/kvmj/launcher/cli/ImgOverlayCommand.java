@@ -23,7 +23,8 @@ public final class ImgOverlayCommand implements Callable<Integer> {
     @ParentCommand
     ImgCommand parent;
 
-    @Parameters(index = "0", paramLabel = "BASE", description = "Base image (any format; stays unchanged).")
+    @Parameters(index = "0", paramLabel = "BASE", description = "Base image (any format; stays unchanged).",
+        converter = ExistingPath.class)
     Path base;
 
     @Parameters(index = "1", paramLabel = "OVERLAY", description = "New qcow2 overlay (must not exist).")

@@ -12,9 +12,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code kvmj img resize FILE [+]SIZE}: grow an image; shrinking needs {@code --shrink}. */
+/** {@code kvmj img resize FILE [+|-]SIZE}: grow an image; shrinking needs {@code --shrink}. */
 @Command(name = "resize", mixinStandardHelpOptions = true,
-    description = "Resize an image to SIZE, or grow it by +SIZE. Shrinking needs --shrink (data beyond the end is lost).")
+    description = "Resize an image to SIZE, grow it by +SIZE or shrink it by -SIZE (as qemu-img resize). Shrinking "
+        + "needs --shrink (data beyond the new end is lost).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:resized", "1:qemu-img failed or the image is in use", "2:bad usage (a shrink without --shrink)"})
 public final class ImgResizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,11 +25,12 @@ public final class ImgResizeCommand implements Callable<Integer> {
     @ParentCommand
     ImgCommand parent;
 
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(index = "0", paramLabel = "FILE", converter = ExistingPath.class)
     Path file;
 
-    @Parameters(index = "1", paramLabel = "[+]SIZE", description = "New size (e.g. 20G) or increment (+5G).")
-    String size;
+    @Parameters(index = "1", paramLabel = "[+|-]SIZE", converter = SizeChange.Converter.class,
+        description = "New size (20G), increment (+5G) or decrement (-100M).")
+    SizeChange size;
 
     @Option(names = "--shrink", description = "Allow making the image smaller.")
     boolean shrink;
@@ -39,9 +43,11 @@ public final class ImgResizeCommand implements Callable<Integer> {
         return ImgSupport.run(spec, () -> {
             QemuImg img = parent.qemuImg();
             ImageInfo before = img.info(file);
-            ByteSize target = size.startsWith("+")
-                ? ByteSize.ofBytes(Math.addExact(before.virtualSize(), ByteSize.parse(size.substring(1)).bytes()))
-                : ByteSize.parse(size);
+            ByteSize target = ByteSize.ofBytes(size.apply(before.virtualSize()));
+            if (target.bytes() < before.virtualSize() && !shrink) {
+                throw new IllegalArgumentException("refusing to shrink " + file + " from " + before.virtualByteSize()
+                    + " to " + target.toHuman() + ": data beyond the new end would be lost (add --shrink)");
+            }
             img.resize(file, target, shrink);
             ImageInfo after = img.info(file);
             if (json) {

@@ -42,7 +42,7 @@ public final class ImgSnapshotCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
 
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", converter = ExistingPath.class)
     Path file;
 
     @Option(names = "--json", description = "Print the snapshot list as JSON.")

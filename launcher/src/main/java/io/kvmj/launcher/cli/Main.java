@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -19,24 +20,77 @@ import picocli.CommandLine.ParameterException;
 public final class Main {
     private Main() {}
 
-    /** Builds the picocli command line used by {@link #main} and by tests. */
+    /** Builds the whole picocli command line (every subcommand), as used for help and completion, and by tests. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new KvmjCommand());
-        cl.setExitCodeExceptionMapper(t -> 2);
-        cl.setParameterExceptionHandler(Main::usageError);
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            // a command's own errors (IllegalArgumentException, the launcher's and the demo's exceptions) are said
-            // as they are; anything else is a bug and says so
-            boolean known = ex instanceof IllegalArgumentException || ex instanceof io.kvmj.launcher.GuestException
-                    || ex instanceof io.kvmj.launcher.demo.DemoException;
-            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + (known ? "" : "internal error: ")
-                    + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            if (Boolean.getBoolean("kvmj.debug")) {
-                ex.printStackTrace(cmd.getErr());
+        return configure(tree(null));
+    }
+
+    /**
+     * The command line {@link #main} runs {@code args} on: when {@code args[0]} names a subcommand (other than
+     * {@code help} and {@code generate-completion}, which show the others) only that subcommand is registered, and for
+     * exactly {@code --version} or {@code -V} none; otherwise every one. picocli inspects each registered command
+     * class by reflection, so this is most of a short command's start time; the output is the same (root options
+     * before the subcommand, typos and help use the whole tree).
+     *
+     * <pre>{@code System.exit(Main.execute(Main.commandLine(args), args));}</pre>
+     */
+    public static CommandLine commandLine(String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return configure(tree(""));
+        }
+        if (args.length > 0 && !args[0].equals("help") && !args[0].equals("generate-completion")) {
+            for (Map.Entry<String, Class<?>> e : KvmjCommand.SUBCOMMANDS) {
+                if (e.getKey().equals(args[0])) {
+                    return configure(tree(args[0]));
+                }
             }
-            return 2;
-        });
+        }
+        return commandLine();
+    }
+
+    /** The root with every subcommand ({@code only == null}), the one named {@code only}, or none ({@code ""}). */
+    private static CommandLine tree(String only) {
+        CommandLine cl = new CommandLine(new KvmjCommand());
+        for (Map.Entry<String, Class<?>> e : KvmjCommand.SUBCOMMANDS) {
+            if (only == null || only.equals(e.getKey())) {
+                cl.addSubcommand(e.getValue());
+            }
+        }
+        // qemu-img's relative shrink, "-100M", is a size there and not an option (SizeChange)
+        for (String group : new String[] {"img", "disk"}) {
+            CommandLine g = cl.getSubcommands().get(group);
+            if (g != null) {
+                g.getSubcommands().get("resize").setUnmatchedOptionsArePositionalParams(true);
+            }
+        }
         return cl;
+    }
+
+    /** The shared conventions; set after the subcommands are added (picocli copies them to those present). */
+    private static CommandLine configure(CommandLine cl) {
+        cl.setExitCodeExceptionMapper(t -> 2);
+        cl.setExecutionStrategy(ConnectOption::execute); // --connect only where there is a libvirt form
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) ->
+                executionError(ex, cmd.getCommandSpec().qualifiedName(), cmd.getErr()));
+        return cl;
+    }
+
+    /**
+     * A command's exception, said in one line on {@code err} (with the stack trace under {@code -Dkvmj.debug=true});
+     * returns the exit code 2. A command's own errors (IllegalArgumentException, the launcher's and the demo's
+     * exceptions) are said as they are; anything else is a bug and says so.
+     */
+    static int executionError(Exception ex, String qualifiedName, PrintWriter err) {
+        boolean known = ex instanceof IllegalArgumentException || ex instanceof io.kvmj.launcher.GuestException
+                || ex instanceof io.kvmj.launcher.demo.DemoException;
+        err.println(qualifiedName + ": " + (known ? "" : "internal error: ")
+                + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+        if (Boolean.getBoolean("kvmj.debug")) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     private static int usageError(ParameterException ex, String[] args) {
@@ -54,11 +108,54 @@ public final class Main {
      * failure that printed nothing on stdout is also reported there as a JSON error object.
      */
     public static int execute(CommandLine cl, String... args) {
-        if (!Arrays.asList(args).contains("--json")) {
-            return cl.execute(args);
-        }
         PrintWriter realOut = cl.getOut();
         PrintWriter realErr = cl.getErr();
+        return withJsonErrors(args, realOut, realErr, (out, err) -> {
+            if (out == realOut) {
+                return cl.execute(args);
+            }
+            cl.setOut(out);
+            cl.setErr(err);
+            try {
+                return cl.execute(args);
+            } finally {
+                cl.setOut(realOut);
+                cl.setErr(realErr);
+            }
+        });
+    }
+
+    /**
+     * {@code kvmj list} for the argument vectors {@link ListCommand#plainArgs} accepts, without picocli (issue 19),
+     * with the same conventions as {@link #execute}: an exception is said by {@link #executionError}, and with
+     * {@code --json} also as a JSON error object on stdout.
+     */
+    static int listWithoutPicocli(String[] args, PrintWriter realOut, PrintWriter realErr) {
+        boolean json = Arrays.asList(args).contains("--json");
+        boolean names = Arrays.asList(args).contains("--name");
+        return withJsonErrors(args, realOut, realErr, (out, err) -> {
+            try {
+                return ListCommand.print(out, json, names);
+            } catch (RuntimeException e) {
+                return executionError(e, "kvmj list", err);
+            }
+        });
+    }
+
+    /** A command run on (stdout, stderr) writers; returns its exit code. */
+    private interface Body {
+        int run(PrintWriter out, PrintWriter err);
+    }
+
+    /**
+     * Runs {@code body} on the real writers, or, with {@code --json} among the arguments, on writers that see whether
+     * it printed on stdout and what it said on stderr: a failure that printed nothing on stdout is then also reported
+     * there as a JSON error object.
+     */
+    private static int withJsonErrors(String[] args, PrintWriter realOut, PrintWriter realErr, Body body) {
+        if (!Arrays.asList(args).contains("--json")) {
+            return body.run(realOut, realErr);
+        }
         StringWriter errText = new StringWriter();
         boolean[] wrote = new boolean[1];
         PrintWriter out = new PrintWriter(new Writer() {
@@ -97,15 +194,7 @@ public final class Main {
                 realErr.flush();
             }
         }, true);
-        cl.setOut(out);
-        cl.setErr(err);
-        int code;
-        try {
-            code = cl.execute(args);
-        } finally {
-            cl.setOut(realOut);
-            cl.setErr(realErr);
-        }
+        int code = body.run(out, err);
         out.flush();
         if (code != ExitCodes.OK && !wrote[0]) {
             String message = errText.toString().lines().map(String::strip)
@@ -121,6 +210,35 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(commandLine(), args));
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // what picocli prints for the root's --version, without building its model first (issue 19)
+            System.out.print(versionText());
+            System.out.flush();
+            System.exit(System.out.checkError() ? ExitCodes.USAGE : ExitCodes.OK);
+        }
+        if (ListCommand.plainArgs(args)) {
+            // kvmj list (the shell completion's too) without building picocli's model: most of its start time
+            PrintWriter out = new PrintWriter(System.out);
+            int code = listWithoutPicocli(args, out, new PrintWriter(System.err, true));
+            out.flush();
+            System.exit(code);
+        }
+        System.exit(execute(commandLine(args), args));
+    }
+
+    /** The {@code kvmj --version} text as picocli prints it: each line formatted (without arguments), then ended. */
+    static String versionText() {
+        StringBuilder b = new StringBuilder();
+        for (String line : new VersionProvider().getVersion()) {
+            if (line.indexOf('%') >= 0) {
+                try {
+                    line = String.format(line);
+                } catch (java.util.IllegalFormatException e) {
+                    // picocli prints such a line as it is
+                }
+            }
+            b.append(line).append(System.lineSeparator());
+        }
+        return b.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.kvmj.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.launcher.Guest;
 import io.kvmj.launcher.GuestException;
@@ -18,7 +19,10 @@ import io.kvmj.launcher.migrate.MigrationResult;
 import io.kvmj.launcher.migrate.MigrationSource;
 import io.kvmj.qmp.QmpMonitor;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +41,8 @@ import picocli.CommandLine.Spec;
             + "from the guest's spec with -incoming defer, takes over the guest under NEWNAME (detached). "
             + "--to tcp:HOST:PORT: send it to a QEMU waiting with 'kvmj run ... --incoming tcp:ADDR:PORT'. "
             + "The source QEMU ends only after the destination runs. Ctrl-C, a failure or a destination that "
-            + "dies before post-copy cancel the migration: the guest keeps running on the source."},
+            + "dies before post-copy cancel the migration: the guest keeps running on the source. "
+            + "--copy-storage: for disks the destination cannot reach (non-shared storage)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:migrated", "1:the migration failed or was cancelled (the guest keeps running unless "
             + "the message says otherwise)", "2:bad usage, no such guest, or the guest cannot be migrated",
@@ -69,6 +74,16 @@ public final class MigrateCommand implements Callable<Integer> {
             + "pass (the destination runs the guest and pulls the rest on demand; cannot be cancelled after that).")
     boolean postcopy;
 
+    @Option(names = "--copy-storage", description = "For storage the destination cannot reach: create new disk "
+            + "files (same format and virtual size; default STEM.NEWNAME.EXT next to each source image), serve them "
+            + "from the destination over NBD and mirror the disks into them before the RAM moves (like virsh migrate "
+            + "--copy-storage-all). The source images stay untouched. --to NEWNAME only.")
+    boolean copyStorage;
+
+    @Option(names = "--disk-target", paramLabel = "DISK=PATH", description = "With --copy-storage: the new file for "
+            + "disk DISK (its id). Repeatable.")
+    Map<String, Path> diskTargets = new LinkedHashMap<>();
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
             description = "Cancel when not done after this long (default ${DEFAULT-VALUE}).")
     long timeout;
@@ -84,7 +99,8 @@ public final class MigrateCommand implements Callable<Integer> {
         try {
             opts = MigrationOptions.defaults().withSpeedMiBps(speed).withAutoConverge(autoConverge)
                     .withPostcopy(postcopy).withTimeout(Duration.ofSeconds(timeout))
-                    .withMaxDowntime(maxDowntimeMs == null ? null : Duration.ofMillis(maxDowntimeMs));
+                    .withMaxDowntime(maxDowntimeMs == null ? null : Duration.ofMillis(maxDowntimeMs))
+                    .withCopyStorage(copyStorage, diskTargets);
         } catch (IllegalArgumentException e) {
             return fail(out, err, ExitCodes.USAGE, e.getMessage());
         }
@@ -94,7 +110,12 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         GuestInfo info = found.get();
         boolean remote = to.contains(":");
-        Optional<GuestSpec> guestSpec = SpecFile.read(info.runtimeDir());
+        if (remote && copyStorage) {
+            return fail(out, err, ExitCodes.USAGE, "--copy-storage works with --to NEWNAME on this host only: the "
+                    + "destination must create and serve the new disks, which a QEMU started by 'kvmj run "
+                    + "--incoming' does not do yet");
+        }
+        Optional<GuestSpec> guestSpec = SpecFile.readWithSecrets(info.runtimeDir()); // with its VNC password
         if (!remote && guestSpec.isEmpty()) {
             return fail(out, err, ExitCodes.USAGE, "guest '" + name + "' has no recorded spec (" + SpecFile.NAME
                     + "; launched from raw QEMU arguments?): kvmj cannot start its destination");
@@ -129,13 +150,25 @@ public final class MigrateCommand implements Callable<Integer> {
             } finally {
                 line.finish();
             }
+            Map<String, String> disks = new LinkedHashMap<>();
+            if (copyStorage) {
+                m.destination().flatMap(d -> SpecFile.read(d.runtimeDir().path())).ifPresent(s -> s.disks()
+                        .forEach(d -> disks.put(d.id(), d.source() instanceof DiskSource.File f
+                                ? f.path().toString() : d.source().toString())));
+            }
             m.destination().ifPresent(Guest::release);
             if (json) {
-                out.println(Json.pretty(r.toJson()));
+                ObjectNode o = r.toJson();
+                if (copyStorage) {
+                    ObjectNode d = o.putObject("disks");
+                    disks.forEach(d::put);
+                }
+                out.println(Json.pretty(o));
             } else {
                 out.printf("guest %s now runs %s: %d ms total, downtime %s ms, setup %s ms, %.1f MiB sent%s%n", name,
                         remote ? "at " + to : "as " + to, r.totalTimeMs(), r.downtimeMs(), r.setupTimeMs(),
                         r.transferredBytes() / 1048576.0, r.postcopy() ? ", post-copy" : "");
+                disks.forEach((id, path) -> out.printf("disk %s copied to %s%n", id, path));
             }
             out.flush();
             return ExitCodes.OK;

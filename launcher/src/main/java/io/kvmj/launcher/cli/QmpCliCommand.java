@@ -44,6 +44,10 @@ public final class QmpCliCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtCli.qmp(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GuestTarget t;

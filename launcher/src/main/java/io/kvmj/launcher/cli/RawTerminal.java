@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class RawTerminal implements AutoCloseable {
     private final String saved;
     private final Thread hook;
+    private final java.util.concurrent.atomic.AtomicBoolean restored = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RawTerminal(String saved) {
         this.saved = saved;
@@ -39,12 +40,12 @@ final class RawTerminal implements AutoCloseable {
     }
 
     boolean active() {
-        return saved != null;
+        return saved != null && !restored.get();
     }
 
     @Override
     public void close() {
-        if (saved != null) {
+        if (saved != null && restored.compareAndSet(false, true)) {
             stty(saved);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -21,7 +21,9 @@ import picocli.CommandLine.Spec;
 /** {@code kvmj restore FILE [--name NAME]}: starts a guest saved by {@code kvmj save} (detached). */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = {"Start the guest saved in FILE by 'kvmj save', where it left off, detached (like "
-            + "'kvmj run --detach'). FILE carries the guest's spec; it is kept."},
+            + "'kvmj run --detach'). FILE carries the guest's spec; it is kept.",
+            "With --connect URI: libvirt's restore (virsh restore) of a file saved by 'kvmj --connect URI save' "
+                + "(or virsh save), under its saved name; --name, --qemu and --timeout are refused."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:restored and running", "1:QEMU could not restore the state (nothing left running)",
             "2:bad usage, not a save file, or the name is taken"})
@@ -48,6 +50,10 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtSaveCli.restore(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(file)) {

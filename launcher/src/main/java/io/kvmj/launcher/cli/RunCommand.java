@@ -3,6 +3,7 @@ package io.kvmj.launcher.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CdRom;
+import io.kvmj.core.model.CpuModel;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.core.model.MachineType;
@@ -20,8 +21,6 @@ import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.LaunchPlan;
 import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.ShutdownResult;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,17 +62,31 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--vcpus", defaultValue = "1", description = "Number of vCPUs (default ${DEFAULT-VALUE}).")
     int vcpus;
 
+    @Option(names = "--cpu", paramLabel = "MODEL", description = "CPU model: max (default; every feature the "
+            + "accelerator gives, TCG included), host-passthrough (also host, host-model: QEMU's -cpu host, KVM only; "
+            + "refused under TCG) or a QEMU model name (qemu-system-x86_64 -cpu help), e.g. Skylake-Client.")
+    String cpu;
+
     @Option(names = "--machine", defaultValue = "q35", description = "Board: q35, pc, microvm (default ${DEFAULT-VALUE}).")
     String machine;
 
     @Option(names = "--disk", paramLabel = "SPEC", description = {"FILE or path=FILE [,format=FMT] "
-            + "[,cache=MODE] [,io=MODE] [,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on], "
+            + "[,cache=MODE] [,io=MODE] [,bus=virtio|scsi|ide|sata] [,readonly=on] [,serial=S] [,disposable=on] "
+            + "[,size=GiB], "
             + "written without spaces; FMT: raw, qcow2, or read-only vmdk, vdi, vhdx, vpc (detected as QEMU does "
             + "when not given; a block device attaches as host_device); cache: none, writeback, writethrough, "
             + "directsync or unsafe (unsafe needs disposable=on: a scratch disk whose data may be lost); io (or aio): "
             + "threads, native or io_uring; virt-install's driver.io=, driver.cache=, driver.type= work too; a comma "
-            + "in a value is written ',,' or the value quoted \"...\". Repeatable."})
+            + "in a value is written ',,' or the value quoted \"...\". size= creates a missing FILE at launch, as "
+            + "virt-install: GiB (0.5 works; or with a unit, 64M), format= or the extension .raw/.qcow2, else qcow2; "
+            + "an existing FILE is used as it is. Repeatable."})
     List<String> disks = new ArrayList<>();
+
+    @Option(names = "--hotplug-slots", paramLabel = "N", defaultValue = "0",
+            description = "Spare PCIe root ports on q35 for disks hot-plugged later with 'kvmj disk attach' "
+                    + "(bus=virtio; 0..16, default ${DEFAULT-VALUE}). pc hot-plugs into pci.0 without them; SCSI disks "
+                    + "need none.")
+    int hotplugSlots;
 
     @Option(names = "--share", paramLabel = "SPEC", description = "HOSTDIR,tag=TAG [,security=MODEL] [,readonly=on]: a "
             + "virtio-9p share; MODEL: mapped-xattr (default), mapped-file, passthrough or none. Repeatable.")
@@ -84,7 +97,10 @@ public final class RunCommand implements Callable<Integer> {
             + "repeated. Repeatable.")
     List<String> networks = new ArrayList<>();
 
-    @Option(names = "--graphics", paramLabel = "SPEC", description = "none (default) or vnc[,listen=ADDR][,port=PORT|display=N].")
+    @Option(names = "--graphics", paramLabel = "SPEC", description = "none (default) or vnc[,listen=ADDR] "
+            + "[,port=PORT|display=N] [,password=PW|password-file=FILE]; without port= the first free one from 5900 on. "
+            + "Off loopback a password is required; QEMU gets it through a secret object read from a file, never on "
+            + "its command line (password= stays visible in this command's own argv: prefer password-file).")
     String graphics;
 
     @Option(names = "--kernel", description = "Direct kernel boot: kernel image.")
@@ -128,8 +144,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--paused", description = "Start with vCPUs stopped (QEMU -S); resume with 'kvmj qmp NAME cont'.")
     boolean paused;
 
-    @Option(names = "--console", description = "Attach this terminal to the serial console (stdin is sent to the "
-            + "guest); Ctrl-C asks for a graceful shutdown.")
+    @Option(names = "--console", description = "Attach this terminal to the serial console, as 'kvmj console': "
+            + "stdin goes to the guest, raw on a terminal (Ctrl-C, Tab, arrows reach the guest); Ctrl-] leaves the "
+            + "console (the guest keeps running in the foreground; Ctrl-C then shuts it down).")
     boolean console;
 
     @Option(names = "--detach", description = "Start the guest in the background and return; it keeps running "
@@ -164,6 +181,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtCli.run(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (detach && console) {
@@ -173,6 +194,10 @@ public final class RunCommand implements Callable<Integer> {
         GuestSpec guest;
         try {
             guest = specFile != null ? fromSpecFile() : toSpec();
+            GuestOptionParsers.requirePasswordOffLoopback(guest.vnc()); // a spec file too (it never holds password=)
+            if (!guest.cpu().equals(CpuModel.max()) && !guest.cpu().equals(CpuModel.host())) {
+                QemuCpuModels.check(qemu, guest.cpu()); // QEMU's own list (-cpu help, cached per binary)
+            }
         } catch (InvalidSpecException e) {
             err.println("kvmj run: " + SpecFlags.describe(e));
             return ExitCodes.USAGE;
@@ -189,9 +214,9 @@ public final class RunCommand implements Callable<Integer> {
         Launcher launcher = Launcher.create(lo);
         LaunchPlan plan;
         try {
-            plan = launcher.plan(guest).withExtraArgs(qemuArgs);
+            plan = launcher.plan(guest, NewDisk.paths(specFile == null ? disks : List.of())).withExtraArgs(qemuArgs);
             if (incoming != null) {
-                plan = plan.withExtraArgs(io.kvmj.launcher.migrate.LiveMigration.incomingArgs());
+                plan = plan.withLaunchArgs(io.kvmj.launcher.migrate.LiveMigration.incomingArgs());
             }
         } catch (InvalidSpecException e) {
             err.println("kvmj run: " + SpecFlags.describe(e));
@@ -222,7 +247,14 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Guest g = launcher.launch(plan); // exactly the argv --dry-run prints
+            List<NewDisk> created = NewDisk.createAll(specFile == null ? disks : List.of(), spec, err);
+            Guest g;
+            try {
+                g = launcher.launch(plan); // exactly the argv --dry-run prints
+            } catch (RuntimeException e) {
+                NewDisk.removeAll(created, err); // as virt-install: a failed start leaves no new image behind
+                throw e;
+            }
             if (incoming != null && !IncomingSupport.accept(g, incoming, err)) {
                 return ExitCodes.USAGE;
             }
@@ -296,10 +328,12 @@ public final class RunCommand implements Callable<Integer> {
         Signals.onInterrupt(requestStop);
         if (!json) {
             printLaunched(g, out);
-            err.println("kvmj: guest running in the foreground; Ctrl-C shuts it down");
+            err.println(console ? "kvmj: guest running in the foreground; Ctrl-] leaves its console, Ctrl-C then "
+                    + "shuts it down" : "kvmj: guest running in the foreground; Ctrl-C shuts it down");
             err.flush();
         }
-        Thread pump = console ? startConsole(g) : null;
+        Thread pump = console ? RunConsole.output(g) : null;
+        ConsoleInput input = console ? RunConsole.input(g, err) : null;
         try {
             ShutdownResult r;
             while (true) {
@@ -311,6 +345,9 @@ public final class RunCommand implements Callable<Integer> {
             }
             // a shutdown in progress records its own result; wait for it (bounded by the ladder itself)
             r = g.shutdown(Duration.ZERO);
+            if (input != null) {
+                input.close(); // the terminal is the user's again before the last lines
+            }
             if (pump != null) {
                 try {
                     pump.join(2000); // let the last console output reach the terminal
@@ -331,49 +368,19 @@ public final class RunCommand implements Callable<Integer> {
             return r.graceful() || r.how() == io.kvmj.launcher.HowEnded.QUIT || r.how() == io.kvmj.launcher.HowEnded.EXITED
                     ? ExitCodes.OK : ExitCodes.FAILED;
         } finally {
+            if (input != null) {
+                input.close();
+            }
             g.close();
         }
     }
 
-    private static Thread startConsole(Guest g) {
-        Thread pump = new Thread(() -> {
-            try (InputStream in = g.consoleStream()) {
-                byte[] buf = new byte[8192];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    System.out.write(buf, 0, n);
-                    System.out.flush();
-                }
-            } catch (IOException ignored) {
-                // guest gone
-            }
-        }, "kvmj-console-out");
-        pump.setDaemon(true);
-        pump.start();
-        Thread input = new Thread(() -> {
-            byte[] buf = new byte[1024];
-            try {
-                int n;
-                while ((n = System.in.read(buf)) >= 0) {
-                    if (n > 0) {
-                        g.send(new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // stdin closed or guest gone
-            }
-        }, "kvmj-console-in");
-        input.setDaemon(true);
-        input.start();
-        return pump;
-    }
-
     /** Options that describe the guest, refused beside --spec (the spec file describes it whole). */
-    private static final List<String> GUEST_OPTIONS = List.of("--name", "--memory", "--vcpus", "--machine", "--disk",
+    private static final List<String> GUEST_OPTIONS = List.of("--name", "--memory", "--vcpus", "--cpu", "--machine", "--disk",
             "--share", "--network", "--graphics", "--kernel", "--initrd", "--append", "--cdrom", "--cloud-init", "--boot",
-            "--hugepages", "--numa", "--hostdev", "--accel", "--paused");
+            "--hugepages", "--numa", "--hostdev", "--accel", "--paused", "--hotplug-slots");
 
-    private GuestSpec fromSpecFile() {
+    GuestSpec fromSpecFile() {
         var parsed = spec.commandLine().getParseResult();
         for (String o : GUEST_OPTIONS) {
             if (parsed.hasMatchedOption(o)) {
@@ -381,7 +388,9 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         try {
-            return SpecFiles.read(specFile);
+            GuestSpec read = SpecFiles.read(specFile);
+            io.kvmj.launcher.storage.HostDiskClaims.requireFree(read);
+            return read;
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--spec: cannot read " + specFile + ": " + e.getMessage(), e);
         } catch (InvalidSpecException e) {
@@ -394,6 +403,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--name is required (or give --spec FILE)");
         }
         GuestSpec.Builder b = GuestSpec.builder(name).cpus(vcpus).startPaused(paused);
+        if (cpu != null) {
+            b.cpu(GuestOptionParsers.cpu(cpu));
+        }
         b.machine(switch (machine.toLowerCase(Locale.ROOT)) {
             case "q35" -> MachineType.Q35;
             case "pc" -> MachineType.PC;
@@ -407,9 +419,21 @@ public final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--accel: '" + accel + "' is not kvm, tcg or auto");
         });
         b.memory(memory());
+        List<io.kvmj.core.model.DiskSpec> parsed = new java.util.ArrayList<>();
         for (int i = 0; i < disks.size(); i++) {
-            b.disk(GuestOptionParsers.disk(disks.get(i), i));
+            parsed.add(GuestOptionParsers.disk(disks.get(i), i, name));
         }
+        if (boot == null && parsed.size() > 1 && parsed.get(0).bootIndex() == null
+                && parsed.stream().skip(1).anyMatch(d -> d.source() instanceof io.kvmj.core.model.DiskSource.HostDevice)) {
+            // whole host disks on virtio-scsi may be found by SeaBIOS before the system disk: the first --disk boots
+            // (as virt-install's first disk does)
+            parsed.set(0, parsed.get(0).toBuilder().bootIndex(1).build());
+        }
+        parsed.forEach(b::disk);
+        if (hotplugSlots < 0 || hotplugSlots > GuestSpec.MAX_HOTPLUG_SLOTS) {
+            throw new IllegalArgumentException("--hotplug-slots: " + hotplugSlots + " is not 0.." + GuestSpec.MAX_HOTPLUG_SLOTS);
+        }
+        b.hotplugSlots(hotplugSlots);
         shares.forEach(s -> b.share(GuestOptionParsers.share(s)));
         for (int i = 0; i < networks.size(); i++) {
             NicSpec nic = GuestOptionParsers.network(networks.get(i), i);

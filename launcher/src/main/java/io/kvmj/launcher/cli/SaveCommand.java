@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         description = {"Save a running guest's state (memory, devices) and spec into FILE and stop it, like "
             + "'virsh save'; 'kvmj restore FILE' starts it again. Disks are not copied: leave them unchanged until "
             + "the restore. FILE must not exist. Ctrl-C or a failure removes the partial file; the guest keeps "
-            + "running."},
+            + "running.", "With --connect URI: libvirt's save (virsh save) into FILE on the daemon's host, in "
+            + "libvirt's format; 'kvmj --connect URI restore FILE' starts it again."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:saved, guest stopped", "1:the save failed (the guest keeps running)",
             "2:bad usage, no such guest, FILE exists, or the guest cannot be saved", "130:interrupted (Ctrl-C)"})
@@ -50,6 +51,10 @@ public final class SaveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtSaveCli.save(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<GuestInfo> found = GuestRegistry.find(name);
@@ -57,7 +62,7 @@ public final class SaveCommand implements Callable<Integer> {
             return fail(out, err, ExitCodes.USAGE, "no running guest named '" + name + "'");
         }
         GuestInfo info = found.get();
-        Optional<GuestSpec> guestSpec = SpecFile.read(info.runtimeDir());
+        Optional<GuestSpec> guestSpec = SpecFile.readWithSecrets(info.runtimeDir()); // with its VNC password
         if (guestSpec.isEmpty()) {
             return fail(out, err, ExitCodes.USAGE, "guest '" + name + "' has no recorded spec (" + SpecFile.NAME
                     + "; launched from raw QEMU arguments?): a save could not be restored");

@@ -16,7 +16,7 @@ final class SpecFlags {
 
     static {
         FLAGS.put("smp", "--vcpus");
-        FLAGS.put("cpu", "--vcpus");
+        FLAGS.put("cpu", "--cpu");
         FLAGS.put("memory.backend", "--hugepages");
         FLAGS.put("memory.numa", "--numa");
         FLAGS.put("memory", "--memory");

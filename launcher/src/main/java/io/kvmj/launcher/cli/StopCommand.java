@@ -43,6 +43,10 @@ public final class StopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(spec);
+        if (connect != null) {
+            return LibvirtCli.stop(this, connect);
+        }
         PrintWriter out = spec.commandLine().getOut();
         ShutdownResult r;
         java.util.Optional<io.kvmj.launcher.GuestInfo> exited;

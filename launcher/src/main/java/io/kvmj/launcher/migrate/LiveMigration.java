@@ -2,14 +2,16 @@ package io.kvmj.launcher.migrate;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.model.VncSpec;
 import io.kvmj.launcher.Guest;
-import io.kvmj.launcher.LaunchPlan;
 import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.process.VncAutoport;
 import io.kvmj.qmp.QmpMonitor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +28,17 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The destination is launched from the same {@link GuestSpec} under the new name ({@link Launcher#plan} plus
- * {@code -incoming defer}); the stream goes over {@code migrate.sock} in the destination's runtime directory. The
+ * <p>The destination is launched from the same {@link GuestSpec} under the new name, each disk on the image the
+ * source runs it on now ({@link io.kvmj.launcher.storage.LiveDisks}: after an external snapshot, the overlay) ({@link Launcher#plan} plus
+ * {@code -incoming defer}); the stream goes over {@code migrate.sock} in the destination's runtime directory. Pass
+ * the spec as the guest runs now, {@link io.kvmj.launcher.SpecFile#readWithSecrets}: disks hot-plugged since launch
+ * in their PCI slots, and a VNC password given as text. A destination with VNC takes the first free display. The
  * source QEMU is ended only after the destination runs the guest. On failure, cancel or a destination that dies
  * before post-copy, the source keeps running and the destination QEMU and its runtime directory are removed.
+ *
+ * <p>With {@link MigrationOptions#copyStorage()} (non-shared storage) the destination runs on new disk files that
+ * the source first mirrors into over NBD ({@link StorageCopy}); on failure or cancel those files are removed too and
+ * the source keeps its own images, untouched.
  */
 public final class LiveMigration {
     private static final Logger LOG = LoggerFactory.getLogger(LiveMigration.class);
@@ -46,41 +55,96 @@ public final class LiveMigration {
      * @throws MigrationRefusedException at once when {@code spec} has what QEMU cannot migrate
      *                                   ({@link Migratability}) or {@code newName} is not usable
      */
-    public static Migration toNewGuest(Launcher launcher, MigrationSource source, GuestSpec spec, String newName,
+    public static Migration toNewGuest(Launcher launcher, MigrationSource source, GuestSpec launched, String newName,
                                        MigrationOptions options, MigrationListener listener) {
+        GuestSpec spec = Migratability.liveDisks(source, launched);
         Migratability.check(spec);
         checkNewName(source.name(), newName);
+        Migratability.checkNoRawArgs(source.name(), "the destination, started from the spec, would lack them");
         checkQemuAllows(source);
+        List<StorageCopy.Target> copies = options.copyStorage()
+                ? StorageCopy.plan(spec, newName, options.storageTargets()) : List.of();
         Migration m = new Migration();
         start("kvmj-migrate-" + source.name(), () -> {
             Guest dest = null;
+            boolean created = false;
+            boolean streamed = false;
             try {
-                GuestSpec destSpec = spec.toBuilder().name(newName).build();
-                LaunchPlan plan = launcher.plan(destSpec).withExtraArgs(List.of("-incoming", "defer"));
-                dest = launcher.launch(plan);
+                GuestSpec destSpec = withFreeVncDisplay(spec.toBuilder().name(newName).build());
+                List<String> launchArgs = incomingArgs();
+                if (!copies.isEmpty()) {
+                    StorageCopy.create(source.qmp(), copies);
+                    created = true;
+                    destSpec = StorageCopy.destinationSpec(destSpec, copies);
+                    // paused after the stream until its NBD server is stopped (the exports hold write permissions)
+                    launchArgs = List.of("-incoming", "defer", "-S");
+                }
+                dest = launcher.launch(launcher.plan(destSpec).withLaunchArgs(launchArgs));
                 m.destination(dest);
+                Guest d = dest;
+                Supplier<String> destProblem = () -> d.isAlive() ? null : "the destination QEMU exited";
+                if (!copies.isEmpty()) {
+                    Path nbd = dest.runtimeDir().path().resolve(StorageCopy.SOCKET);
+                    StorageCopy.serve(dest.qmp(), nbd, copies);
+                    StorageCopy.mirror(source.qmp(), nbd, copies, listener, () -> {
+                        String why = m.stopReason().get();
+                        return why != null ? why : destProblem.get();
+                    }, options.speedMiBps());
+                }
                 Path sock = dest.runtimeDir().path().resolve(SOCKET);
                 accept(dest.qmp(), "unix:" + sock, options.postcopy());
-                Guest d = dest;
-                MigrationResult r = new MigrationDriver(source.qmp(), source.name(), options, listener, m.stopReason(),
-                        () -> d.isAlive() ? null : "the destination QEMU exited").run("unix:" + sock, newName);
+                MigrationDriver driver = new MigrationDriver(source.qmp(), source.name(), options, listener,
+                        m.stopReason(), destProblem);
+                if (!copies.isEmpty()) {
+                    driver.beforeSwitchover(() -> StorageCopy.complete(source.qmp(), copies));
+                }
+                MigrationResult r = driver.run("unix:" + sock, newName);
+                streamed = true;
+                if (!copies.isEmpty()) {
+                    awaitIncomingDone(dest);
+                    StorageCopy.stopServing(dest.qmp());
+                    dest.qmp().call("cont", null, Duration.ofSeconds(30));
+                }
                 awaitRunning(dest);
                 source.end().run();
                 LOG.info("guest {} now runs as {} (pid {}); downtime {} ms", source.name(), newName, dest.pid(),
                         r.downtimeMs());
                 m.result().complete(r);
             } catch (RuntimeException e) {
-                if (dest != null && !(e instanceof MigrationException me && !me.sourceRunning())) {
-                    dest.kill();
-                    dest.close();
-                    m.destination(null);
+                boolean sourceKeeps = !streamed && !(e instanceof MigrationException me && !me.sourceRunning());
+                if (sourceKeeps) {
+                    if (!copies.isEmpty()) {
+                        StorageCopy.abort(source.qmp(), copies);
+                    }
+                    if (dest != null) {
+                        dest.kill();
+                        dest.close();
+                        m.destination(null);
+                    }
+                    if (created) {
+                        StorageCopy.deleteTargets(copies);
+                    }
                 }
                 m.result().completeExceptionally(e instanceof MigrationException ? e
                         : new MigrationException("migration of guest '" + source.name() + "' failed: " + e.getMessage()
-                        + "; the guest keeps running on the source", true, e));
+                        + (sourceKeeps ? "; the guest keeps running on the source" : "; the guest's state is on "
+                        + "the destination '" + newName + "' (paused), the source is paused"), sourceKeeps, e));
             }
         });
         return m;
+    }
+
+    /** Waits until a destination started with {@code -S} has loaded the whole stream (leaves {@code inmigrate}). */
+    private static void awaitIncomingDone(Guest dest) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("status").asText()
+                .equals("inmigrate")) {
+            if (!dest.isAlive() || System.nanoTime() > deadline) {
+                throw new MigrationException("the destination QEMU did not finish loading the migration stream",
+                        false, null);
+            }
+            MigrationDriver.sleep(Duration.ofMillis(20));
+        }
     }
 
     /**
@@ -120,6 +184,24 @@ public final class LiveMigration {
     /** The extra QEMU arguments that make a launched guest wait for a migration ({@link #accept}). */
     public static List<String> incomingArgs() {
         return List.of("-incoming", "defer");
+    }
+
+    /**
+     * {@code spec} with a VNC display whose port can be bound now: the source still listens on its own while the
+     * destination starts on this host, so the destination takes the first free display (libvirt's autoport way; a
+     * port taken between this probe and QEMU's bind fails the launch with QEMU's message, the source keeps running).
+     */
+    static GuestSpec withFreeVncDisplay(GuestSpec spec) {
+        var v = spec.vnc();
+        if (v == null || VncAutoport.free(v.host(), v.port())) {
+            return spec;
+        }
+        int d = VncAutoport.freeDisplay(v.host()).orElseThrow(() -> new MigrationRefusedException(spec.name(),
+                List.of("no free VNC port in 5900-" + (5900 + VncAutoport.MAX_DISPLAYS - 1) + " on " + v.host()
+                        + " for the destination")));
+        LOG.info("guest {}: VNC display {} is taken (by the source), the destination uses {}", spec.name(), v.display(),
+                d);
+        return spec.toBuilder().vnc(new VncSpec(v.host(), d, v.passwordFile(), v.password())).build();
     }
 
     private static void checkNewName(String source, String newName) {

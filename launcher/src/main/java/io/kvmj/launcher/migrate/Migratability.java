@@ -1,6 +1,9 @@
 package io.kvmj.launcher.migrate;
 
 import io.kvmj.core.model.GuestSpec;
+import io.kvmj.core.qemu.ShellQuote;
+import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.storage.LiveDisks;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,11 +31,43 @@ public final class Migratability {
         return out;
     }
 
+    /**
+     * {@code launched} with its disks on the images the running {@code source} uses now
+     * ({@link LiveDisks#current}); refused when QEMU's drives no longer match the spec in a way kvmj cannot describe.
+     */
+    public static GuestSpec liveDisks(MigrationSource source, GuestSpec launched) {
+        try {
+            return LiveDisks.current(launched, source.qmp());
+        } catch (IllegalStateException e) {
+            throw new MigrationRefusedException(launched.name(), List.of(e.getMessage()));
+        }
+    }
+
     /** Throws {@link MigrationRefusedException} when {@link #problems} is not empty. */
     public static void check(GuestSpec spec) {
         List<String> p = problems(spec);
         if (!p.isEmpty()) {
             throw new MigrationRefusedException(spec.name(), p);
+        }
+    }
+
+    /**
+     * Refuses a guest launched with raw QEMU arguments ({@code kvmj run --qemu-arg}, recorded as
+     * {@code qemuArgs} in its {@code GuestRecord}) where kvmj would have to start it again from its spec:
+     * the spec cannot carry them, and kvmj cannot tell what they mean to a second QEMU (a device whose state must
+     * be migrated, a socket path or image the running source holds). A migration to a QEMU the user starts
+     * ({@code --to tcp:HOST:PORT}) is not refused: its argv is the user's.
+     *
+     * @param why what starting without them would break, e.g. "restore would start it without them"
+     */
+    public static void checkNoRawArgs(String name, String why) {
+        List<String> args = RuntimeDir.find(name).map(d -> d.record().qemuArgs()).orElse(null);
+        if (args != null && !args.isEmpty()) {
+            String raw = ShellQuote.join(args);
+            throw new MigrationRefusedException(name, List.of("it was started with raw QEMU arguments (" + raw
+                    + ") that its spec does not carry and kvmj cannot judge (device state, host paths or sockets the "
+                    + "source holds); " + why + ". Migrate it with --to tcp:HOST:PORT to a QEMU you start with "
+                    + "'kvmj run --incoming tcp:ADDR:PORT' and the same --qemu-arg"));
         }
     }
 }

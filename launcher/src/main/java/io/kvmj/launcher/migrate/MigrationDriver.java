@@ -34,6 +34,8 @@ final class MigrationDriver {
     /** Why to stop, or null: set by cancel(); the destination check is polled. */
     private final AtomicReference<String> stopReason;
     private final Supplier<String> destinationProblem;
+    /** Run at {@code pre-switchover} (source paused, disks active) before {@code migrate-continue}, or null. */
+    private Runnable beforeSwitchover;
 
     MigrationDriver(QmpMonitor source, String name, MigrationOptions options, MigrationListener listener,
                     AtomicReference<String> stopReason, Supplier<String> destinationProblem) {
@@ -45,11 +47,26 @@ final class MigrationDriver {
         this.destinationProblem = destinationProblem;
     }
 
+    /**
+     * Makes QEMU pause in {@code pre-switchover} (source stopped, its disks still active) and runs {@code hook}
+     * there before {@code migrate-continue}: where {@link StorageCopy} completes its disk mirrors. A hook that
+     * throws cancels the migration.
+     */
+    MigrationDriver beforeSwitchover(Runnable hook) {
+        this.beforeSwitchover = hook;
+        return this;
+    }
+
     /** {@code migrate-set-capabilities} for kvmj's capabilities on either side. */
     static void setCapabilities(QmpMonitor qmp, boolean autoConverge, boolean postcopy) {
+        setCapabilities(qmp, autoConverge, postcopy, false);
+    }
+
+    static void setCapabilities(QmpMonitor qmp, boolean autoConverge, boolean postcopy, boolean pauseBeforeSwitchover) {
         ArrayNode caps = F.arrayNode();
         caps.addObject().put("capability", "auto-converge").put("state", autoConverge);
         caps.addObject().put("capability", "postcopy-ram").put("state", postcopy);
+        caps.addObject().put("capability", "pause-before-switchover").put("state", pauseBeforeSwitchover);
         ObjectNode args = F.objectNode();
         args.set("capabilities", caps);
         qmp.call("migrate-set-capabilities", args, CALL);
@@ -62,7 +79,7 @@ final class MigrationDriver {
             throw new MigrationException("guest '" + name + "' is already migrating (" + st.path("status").asText()
                     + "); nothing started", true, null);
         }
-        setCapabilities(source, options.autoConverge(), options.postcopy());
+        setCapabilities(source, options.autoConverge(), options.postcopy(), beforeSwitchover != null);
         ObjectNode params = F.objectNode().put("max-bandwidth",
                 options.speedMiBps() == 0 ? UNLIMITED : options.speedMiBps() * 1024 * 1024);
         if (options.maxDowntime() != null) {
@@ -73,6 +90,7 @@ final class MigrationDriver {
         source.call("migrate", F.objectNode().put("uri", uri), CALL);
         LOG.info("guest {}: migration to {} started", name, destinationName);
         boolean switched = false;
+        boolean continued = false;
         long lastReport = 0;
         while (true) {
             JsonNode q = source.call("query-migrate", null, CALL);
@@ -88,6 +106,16 @@ final class MigrationDriver {
                 }
                 case "failed", "cancelled" -> throw failed(status, q.path("error-desc").asText(""));
                 default -> { }
+            }
+            if (status.equals("pre-switchover") && beforeSwitchover != null && !continued) {
+                continued = true; // QEMU leaves pre-switchover asynchronously: run the hook once
+                try {
+                    beforeSwitchover.run();
+                } catch (RuntimeException e) {
+                    throw cancel("before the switch-over: " + e.getMessage());
+                }
+                source.call("migrate-continue", F.objectNode().put("state", "pre-switchover"), CALL);
+                continue;
             }
             boolean postcopyPhase = status.startsWith("postcopy");
             String why = stopReason.get();

@@ -1,5 +1,8 @@
 package io.kvmj.launcher.migrate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.spec.GuestSpecJson;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * KVMJ-SAVE 1\n                 magic and version
  * LENGTH\n                      decimal byte length of the spec JSON
- * {...spec JSON...}             {@link GuestSpecJson} of the guest
+ * {...spec JSON...}             {@link GuestSpecJson} of the guest (plus "kvmjVncPassword" when it has one as text)
  * QEMU migration stream         to the end of the file (starts with QEMU's "QEVM" magic)
  * </pre>
  */
@@ -22,13 +25,23 @@ public final class SaveFile {
     /** The first line. */
     public static final String MAGIC = "KVMJ-SAVE 1";
     private static final int MAX_SPEC = 16 * 1024 * 1024;
+    /** Header field beside the spec's: the VNC password given as text. */
+    static final String VNC_PASSWORD = "kvmjVncPassword";
 
     private SaveFile() {
     }
 
-    /** Writes the header for {@code spec}. */
+    /**
+     * Writes the header for {@code spec}. A VNC password given as text, which the spec JSON leaves out, goes in as
+     * {@value #VNC_PASSWORD} beside it (the file holds the guest's memory anyway; {@link SaveRestore} creates it 0600),
+     * as libvirt's save image carries the domain's secure XML.
+     */
     public static void writeHeader(OutputStream out, GuestSpec spec) throws IOException {
-        byte[] json = GuestSpecJson.write(spec).getBytes(StandardCharsets.UTF_8);
+        ObjectNode tree = GuestSpecJson.toTree(spec);
+        if (spec.vnc() != null && spec.vnc().password() != null) {
+            tree.put(VNC_PASSWORD, spec.vnc().password());
+        }
+        byte[] json = (tree.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
         out.write((MAGIC + "\n" + json.length + "\n").getBytes(StandardCharsets.US_ASCII));
         out.write(json);
     }
@@ -58,8 +71,14 @@ public final class SaveFile {
             throw new IOException("truncated kvmj save file: spec has " + json.length + " of " + n + " bytes");
         }
         try {
-            return GuestSpecJson.read(new String(json, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
+            JsonNode tree = new ObjectMapper().readTree(json);
+            JsonNode pw = tree instanceof ObjectNode o ? o.remove(VNC_PASSWORD) : null;
+            GuestSpec spec = GuestSpecJson.fromTree(tree);
+            if (pw != null && spec.vnc() != null) {
+                spec = spec.toBuilder().vnc(spec.vnc().withPassword(pw.asText())).build();
+            }
+            return spec;
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException("corrupt kvmj save file: " + e.getMessage(), e);
         }
     }

@@ -51,13 +51,20 @@ public final class SaveRestore {
      * @throws MigrationRefusedException at once when the file exists, cannot be created, or the guest cannot be
      *                                   migrated
      */
-    public static Migration save(MigrationSource source, Path runtimeDir, GuestSpec spec, Path file,
+    public static Migration save(MigrationSource source, Path runtimeDir, GuestSpec launched, Path file,
                                  MigrationOptions options, MigrationListener listener) {
+        // the header carries the disks as they are now (after an external snapshot: the overlay), what restore opens
+        GuestSpec spec = Migratability.liveDisks(source, launched);
         Migratability.check(spec);
+        Migratability.checkNoRawArgs(source.name(), "a save file carries the guest's spec only, so restore would "
+                + "start it without them");
         LiveMigration.checkQemuAllows(source);
         FileChannel out;
         try {
-            out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // owner-only: the guest's memory, and a VNC password given as text (SaveFile)
+            out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException e) {
             throw new MigrationRefusedException(source.name(), List.of(file + " exists; kvmj save does not overwrite"));
         } catch (IOException e) {
@@ -138,6 +145,11 @@ public final class SaveRestore {
     public static Guest restore(Launcher launcher, Path file, String name, Duration timeout) {
         try (InputStream in = Files.newInputStream(file)) {
             GuestSpec spec = SaveFile.readHeader(in);
+            if (spec.startPaused()) {
+                // launched paused (-S), saved later: with -S the restored QEMU would wait paused after loading the
+                // state, and this waits for it to run (the saved state is what carries the run state)
+                spec = spec.toBuilder().startPaused(false).build();
+            }
             if (name != null) {
                 spec = spec.toBuilder().name(name).build();
             }
@@ -145,7 +157,7 @@ public final class SaveRestore {
                 throw new MigrationRefusedException(spec.name(), List.of("a guest named '" + spec.name()
                         + "' is already running (restore --name NEWNAME)"));
             }
-            Guest g = launcher.launch(launcher.plan(spec).withExtraArgs(LiveMigration.incomingArgs()));
+            Guest g = launcher.launch(launcher.plan(spec).withLaunchArgs(LiveMigration.incomingArgs()));
             try {
                 Path sock = g.runtimeDir().path().resolve("restore.sock");
                 LiveMigration.accept(g.qmp(), "unix:" + sock, false);

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  */
 public final class DebianBase {
     /** Version of the disk layout and guest configuration this builder produces. */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
 
     /**
      * Packages of every image (on top of mmdebstrap's minbase variant): systemd as init with udev and dbus (so

@@ -97,7 +97,8 @@ public final class DebianImageBuilder {
             phases.run("copying the base disk", () ->
                 HostCommand.run(List.of("cp", "--sparse=always", base.disk().toString(), tmpRaw.toString()),
                     Duration.ofMinutes(20)));
-            phases.run("customizing (hostname, root password, ssh keys, host keys)", () ->
+            String kernel = phases.call("customizing (hostname, root password, ssh keys, host keys"
+                + (spec.runCommands().isEmpty() ? "" : ", " + spec.runCommands().size() + " run command(s)") + ")", () ->
                 new ImageCustomizer(work, cleanup).customize(tmpRaw, m, spec, password));
             Path finished;
             if (spec.format() == ImageFormat.RAW) {
@@ -122,7 +123,7 @@ public final class DebianImageBuilder {
             }
             return new BuildResult(out, spec.format().qemuName(), spec.size().bytes(), spec.release().osName(),
                 spec.hostname(), spec.rootPassword().kind() == RootPassword.Kind.RANDOM ? password : null,
-                base.dir().getFileName().toString(), base.disk(), base.fromCache(), m.kernel(), m.rootUuid().toString(),
+                base.dir().getFileName().toString(), base.disk(), base.fromCache(), kernel, m.rootUuid().toString(),
                 Duration.ofNanos(System.nanoTime() - t0));
         }
     }

@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 
 /**
  * What {@link DebianImageBuilder} builds: the release, the output file, its virtual size and format, extra
- * packages (part of the cached base), and the per-build customizations (root password, ssh keys, hostname).
+ * packages (part of the cached base), and the per-build customizations (root password, ssh keys, hostname, and
+ * shell commands run in the image as virt-customize's {@code --run-command} does).
  *
  * <pre>{@code
  * ImageBuildSpec spec = ImageBuildSpec.builder(DebianRelease.DEBIAN_12, Path.of("debian.qcow2"))
  *     .size(ByteSize.ofGiB(8)).rootPassword(RootPassword.of("secret"))
- *     .sshInject(SshKeyInjection.parse("root:file:/home/me/.ssh/id_ed25519.pub")).hostname("web1").build();
+ *     .sshInject(SshKeyInjection.parse("root:file:/home/me/.ssh/id_ed25519.pub")).hostname("web1")
+ *     .runCommand("systemctl disable e2scrub_reap.service").build();
  * }</pre>
  *
  * @param release       the OS
@@ -29,10 +31,13 @@ import java.util.regex.Pattern;
  * @param sshKeys       keys appended to users' authorized_keys
  * @param hostname      the guest's hostname
  * @param mirror        the Debian mirror for the base build
+ * @param runCommands   shell commands run in order with {@code chroot IMAGE /bin/sh -c CMD} after the other
+ *                      customizations (offline: no network, no running services; {@code systemctl enable|disable}
+ *                      works); the build fails, leaving nothing, when one exits non-zero
  */
 public record ImageBuildSpec(DebianRelease release, Path output, ByteSize size, ImageFormat format,
                              List<String> extraPackages, RootPassword rootPassword, List<SshKeyInjection> sshKeys,
-                             String hostname, String mirror) {
+                             String hostname, String mirror, List<String> runCommands) {
     /** The default virtual size, 4 GiB. */
     public static final ByteSize DEFAULT_SIZE = ByteSize.ofGiB(4);
     /** The default mirror. */
@@ -72,7 +77,14 @@ public record ImageBuildSpec(DebianRelease release, Path output, ByteSize size, 
         if (mirror == null || !mirror.matches("(https?|file)://\\S+")) {
             throw new IllegalArgumentException("--mirror must be an http(s):// or file:// URL, not '" + mirror + "'");
         }
+        for (String c : runCommands) {
+            if (c == null || c.isBlank() || c.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("--run-command: an empty command, or one with a NUL byte");
+            }
+        }
+        runCommands = List.copyOf(runCommands);
     }
+
 
     /** A builder for {@code release} written to {@code output}. */
     public static Builder builder(DebianRelease release, Path output) {
@@ -97,6 +109,7 @@ public record ImageBuildSpec(DebianRelease release, Path output, ByteSize size, 
         private final List<SshKeyInjection> sshKeys = new ArrayList<>();
         private String hostname = DEFAULT_HOSTNAME;
         private String mirror = DEFAULT_MIRROR;
+        private final List<String> runCommands = new ArrayList<>();
 
         private Builder(DebianRelease release, Path output) {
             this.release = release;
@@ -111,9 +124,12 @@ public record ImageBuildSpec(DebianRelease release, Path output, ByteSize size, 
         public Builder sshInject(SshKeyInjection v) { sshKeys.add(v); return this; }
         public Builder hostname(String v) { hostname = v; return this; }
         public Builder mirror(String v) { mirror = v; return this; }
+        /** Appends a shell command run inside the image at the end of the customization (repeatable, in order). */
+        public Builder runCommand(String v) { runCommands.add(v); return this; }
 
         public ImageBuildSpec build() {
-            return new ImageBuildSpec(release, output, size, format, extraPackages, rootPassword, sshKeys, hostname, mirror);
+            return new ImageBuildSpec(release, output, size, format, extraPackages, rootPassword, sshKeys, hostname, mirror,
+                runCommands);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Applies the per-build changes to a copy of the base disk, through a loop mount of its root partition: hostname,
- * root password, injected ssh keys, and fresh ssh host keys (so no two built images share them). Needs root.
+ * root password, injected ssh keys, fresh ssh host keys (so no two built images share them), then the spec's run
+ * commands. Needs root.
  */
 final class ImageCustomizer {
     private final Path workDir;
@@ -27,8 +28,9 @@ final class ImageCustomizer {
      * Customizes {@code disk} (raw, laid out as {@code base}).
      *
      * @param password the root password to set, or null to leave root's password locked
+     * @return the kernel the image boots ({@code /vmlinuz}'s target), which a run command may have changed
      */
-    void customize(Path disk, BaseManifest base, ImageBuildSpec spec, String password) throws IOException {
+    String customize(Path disk, BaseManifest base, ImageBuildSpec spec, String password) throws IOException {
         Path mnt = workDir.resolve("mnt-" + Long.toHexString(System.nanoTime()));
         Files.createDirectories(mnt);
         cleanup.push(() -> Files.deleteIfExists(mnt));
@@ -51,9 +53,28 @@ final class ImageCustomizer {
         }
         HostCommand.run(List.of("chroot", mnt.toString(), "ssh-keygen", "-A"), Duration.ofMinutes(2));
         write(mnt.resolve("etc/machine-id"), "");
+        for (String command : spec.runCommands()) {
+            HostCommand.run(List.of("chroot", mnt.toString(), "/bin/sh", "-c", command), Duration.ofMinutes(10));
+        }
+        String kernel = kernel(mnt);
         cleanup.runLast(); // umount
         cleanup.runLast(); // loop
         cleanup.runLast(); // mount point
+        return kernel;
+    }
+
+    /** The file name {@code /vmlinuz} points to in the image (relative or absolute link, as Debian makes it). */
+    private static String kernel(Path mnt) throws IOException {
+        Path link = mnt.resolve("vmlinuz");
+        if (!Files.isSymbolicLink(link)) {
+            throw new ImageBuildException("the image has no /vmlinuz link after customizing (removed by a run command?)");
+        }
+        Path target = Files.readSymbolicLink(link);
+        Path inImage = target.isAbsolute() ? mnt.resolve(target.toString().substring(1)) : mnt.resolve(target);
+        if (!Files.isRegularFile(inImage)) {
+            throw new ImageBuildException("/vmlinuz points to " + target + ", which is not in the image");
+        }
+        return target.getFileName().toString();
     }
 
     private static void inject(Path mnt, SshKeyInjection k) throws IOException {

@@ -12,6 +12,18 @@ import java.util.Optional;
 public final class Pids {
     private Pids() {}
 
+    /**
+     * This process's pid: the target of {@code /proc/self}, else {@link ProcessHandle#current()}. (The first
+     * {@code ProcessHandle} of a JVM sets up its process reaper: several ms of a short command's start, issue 19.)
+     */
+    public static long self() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/self")).toString());
+        } catch (IOException | UnsupportedOperationException | NumberFormatException e) {
+            return ProcessHandle.current().pid();
+        }
+    }
+
     /** True when {@code pid} exists and has not exited. */
     public static boolean alive(long pid) {
         if (pid <= 0) {

@@ -1,7 +1,6 @@
 package io.kvmj.launcher.process;
 
 import io.kvmj.core.qemu.ShellQuote;
-import io.kvmj.launcher.LaunchException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,12 +52,12 @@ public final class QemuProcess {
      * to {@code logFile}.
      *
      * @param detached true to let QEMU outlive this JVM (no parent-death signal, no shutdown hook)
-     * @throws LaunchException when the binary cannot be executed
+     * @throws QemuStartException when the binary cannot be executed
      */
     public static QemuProcess start(List<String> argv, Path logFile, boolean detached, Duration timeout) {
         if (argv.isEmpty() || Executables.find(argv.get(0)).isEmpty()) {
-            throw new LaunchException("QEMU binary not found or not executable: "
-                    + (argv.isEmpty() ? "(empty argv)" : argv.get(0)), null, argv, "", null);
+            throw new QemuStartException("QEMU binary not found or not executable: "
+                    + (argv.isEmpty() ? "(empty argv)" : argv.get(0)), argv, null);
         }
         List<String> cmd = new ArrayList<>();
         OrphanProtection protection;
@@ -88,7 +87,7 @@ public final class QemuProcess {
         try {
             p = ProcessSpawner.start(pb, timeout);
         } catch (IOException e) {
-            throw new LaunchException("cannot execute " + argv.get(0) + ": " + e.getMessage(), null, argv, "", e);
+            throw new QemuStartException("cannot execute " + argv.get(0) + ": " + e.getMessage(), argv, e);
         }
         if (!detached) {
             ProcessReaper.register(p);

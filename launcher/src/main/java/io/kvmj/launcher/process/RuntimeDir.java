@@ -1,10 +1,8 @@
 package io.kvmj.launcher.process;
 
-import io.kvmj.launcher.LaunchException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -18,18 +16,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The per-guest runtime directory (mode 0700): {@code $KVMJ_RUNTIME_DIR/NAME}, else
  * {@code $XDG_RUNTIME_DIR/kvmj/NAME}, else {@code /tmp/kvmj-UID/NAME}. It holds the QMP socket, the serial
- * console socket and log, QEMU's stderr, QEMU's pidfile and {@code guest.properties} (what the registry and
+ * console socket and log, QEMU's stderr, QEMU's pidfile and {@code guest.json} (a {@link GuestRecord}: what the registry and
  * the CLI read). The directory is the guest's claim on its name: a name is unique per user while its
  * directory belongs to a live QEMU (or to a launch still in progress).
  *
@@ -82,36 +79,36 @@ public final class RuntimeDir {
      * Claims the runtime directory for {@code name}: created atomically; an existing directory whose QEMU
      * is gone (stale) is removed first; one whose QEMU is alive is refused.
      *
-     * @throws LaunchException when a live guest already uses the name, or the directory cannot be made
+     * @throws RuntimeDirException when a live guest already uses the name, or the directory cannot be made
      */
     public static RuntimeDir claim(String name) {
         validateName(name);
         Path base = base();
         RuntimeDir rd = new RuntimeDir(name, base.resolve(name));
         if (rd.consoleSocket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            throw new LaunchException("runtime directory path too long for a unix socket (max "
+            throw new RuntimeDirException("runtime directory path too long for a unix socket (max "
                     + MAX_SOCKET_PATH + " bytes): " + rd.consoleSocket() + "; set KVMJ_RUNTIME_DIR to a shorter path");
         }
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
                 Files.createDirectory(rd.dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 Files.setPosixFilePermissions(rd.dir, OWNER_ONLY); // umask may have removed bits; none added
-                rd.writeInfo(Map.of("name", name, "launcherPid", Long.toString(ProcessHandle.current().pid()),
-                        "created", Instant.now().toString()));
+                rd.update(r -> r.toBuilder().name(name).launcherPid(ProcessHandle.current().pid())
+                        .created(Instant.now().toString()).build());
                 return rd;
             } catch (FileAlreadyExistsException e) {
                 if (rd.isLive()) {
                     Optional<Long> pid = rd.qemuPid();
-                    throw new LaunchException("a guest named '" + name + "' is already running"
+                    throw new RuntimeDirException("a guest named '" + name + "' is already running"
                             + pid.map(p -> " (QEMU pid " + p + ")").orElse(" (launch in progress)")
                             + "; runtime directory " + rd.dir);
                 }
                 rd.delete();
             } catch (IOException e) {
-                throw new LaunchException("cannot create runtime directory " + rd.dir + ": " + e);
+                throw new RuntimeDirException("cannot create runtime directory " + rd.dir + ": " + e);
             }
         }
-        throw new LaunchException("cannot claim runtime directory " + rd.dir + " (concurrent launches?)");
+        throw new RuntimeDirException("cannot claim runtime directory " + rd.dir + " (concurrent launches?)");
     }
 
     /** Where the runtime directory of {@code name} is or would be (nothing is created but the base directory). */
@@ -130,19 +127,19 @@ public final class RuntimeDir {
 
     /** All runtime directories under {@link #base()}, live or stale, sorted by name. */
     public static List<RuntimeDir> all() {
-        List<RuntimeDir> out = new ArrayList<>();
+        // sorted by a TreeMap, not by a Comparator lambda: linking one costs kvmj list several ms (issue 19)
+        TreeMap<String, RuntimeDir> byName = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(base())) {
             for (Path p : ds) {
                 String n = p.getFileName().toString();
                 if (NAME.matcher(n).matches() && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    out.add(new RuntimeDir(n, p));
+                    byName.put(n, new RuntimeDir(n, p));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        out.sort(Comparator.comparing(RuntimeDir::name));
-        return out;
+        return new ArrayList<>(byName.values());
     }
 
     public String name() {
@@ -191,17 +188,27 @@ public final class RuntimeDir {
         return dir.resolve("qemu.stderr");
     }
 
+    /**
+     * The VNC password given as text ({@code --graphics vnc,password=}): written here (0600) just before QEMU starts,
+     * read by QEMU's {@code -object secret,file=}, kept while the guest lives so that a QEMU started again for it
+     * ({@code kvmj migrate} to a new guest, {@code save}) gets it too; it goes with the directory. Whoever can read
+     * it can use this directory's QMP socket anyway, which could set another password.
+     */
+    public Path vncPasswordFile() {
+        return dir.resolve("vnc.secret");
+    }
+
     /** QEMU's pidfile ({@code -pidfile}). */
     public Path pidFile() {
         return dir.resolve("qemu.pid");
     }
 
-    /** Key/value description of the guest (name, pid, accelerator, detached, argv...). */
+    /** The guest's {@link GuestRecord} as JSON (name, pid, accelerator, detached, argv...). */
     public Path infoFile() {
-        return dir.resolve("guest.properties");
+        return dir.resolve("guest.json");
     }
 
-    /** The QEMU pid: from QEMU's pidfile, else from guest.properties. */
+    /** The QEMU pid: from QEMU's pidfile, else from {@code guest.json}. */
     public Optional<Long> qemuPid() {
         try {
             if (Files.isRegularFile(pidFile())) {
@@ -213,12 +220,7 @@ public final class RuntimeDir {
         } catch (IOException | NumberFormatException ignored) {
             // fall through
         }
-        String p = readInfo().get("pid");
-        try {
-            return p == null ? Optional.empty() : Optional.of(Long.parseLong(p));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(record().pid());
     }
 
     /**
@@ -230,17 +232,11 @@ public final class RuntimeDir {
         if (pid.isPresent()) {
             return isQemuOf(pid.get());
         }
-        Map<String, String> info = readInfo();
-        String launcher = info.get("launcherPid");
+        Long launcher = record().launcherPid();
         if (launcher == null) {
             return recentlyModified();
         }
-        try {
-            boolean alive = Pids.alive(Long.parseLong(launcher));
-            return alive && recentlyModified();
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return Pids.alive(launcher) && recentlyModified();
     }
 
     private boolean recentlyModified() {
@@ -269,34 +265,33 @@ public final class RuntimeDir {
         return Pids.command(pid).map(c -> c.contains("qemu")).orElse(true);
     }
 
-    /** Reads guest.properties (empty map when missing). */
-    public Map<String, String> readInfo() {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(infoFile(), StandardCharsets.UTF_8)) {
-            p.load(r);
+    /**
+     * What {@code guest.json} records (only the name when it is missing or unreadable: a directory being claimed, or
+     * one from another kvmj version).
+     */
+    public GuestRecord record() {
+        try {
+            return GuestRecordReader.read(infoFile());
         } catch (IOException e) {
-            return Map.of();
+            return GuestRecord.named(name);
         }
-        Map<String, String> m = new TreeMap<>();
-        p.forEach((k, v) -> m.put((String) k, (String) v));
-        return m;
     }
 
-    /** Adds/replaces keys in guest.properties (atomic replace). */
-    public synchronized void writeInfo(Map<String, String> entries) {
-        Map<String, String> all = new TreeMap<>(readInfo());
-        all.putAll(entries);
-        Properties p = new Properties();
-        p.putAll(all);
-        Path tmp = dir.resolve("guest.properties.tmp");
-        try {
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "kvmj guest");
+    /**
+     * Replaces {@code guest.json} atomically with {@code change} applied to the current record, holding the
+     * directory's {@link RecordLock}, so concurrent updates by other threads and kvmj processes are not lost.
+     */
+    public void update(UnaryOperator<GuestRecord> change) {
+        RecordLock.locked(dir, () -> {
+            GuestRecord next = change.apply(record());
+            Path tmp = dir.resolve("guest.json.tmp");
+            try {
+                Json.MAPPER.writeValue(tmp.toFile(), next);
+                Files.move(tmp, infoFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + infoFile(), e);
             }
-            Files.move(tmp, infoFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + infoFile(), e);
-        }
+        });
     }
 
     /** Removes the directory and everything in it; quiet when already gone. */
@@ -352,5 +347,10 @@ public final class RuntimeDir {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare runtime directory " + d, e);
         }
+    }
+
+    /** Jackson's data binding only once a record is written: {@code kvmj list} never needs it (issue 19). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

@@ -57,7 +57,7 @@ public final class SocketClaim implements AutoCloseable {
         Path key = socket.toAbsolutePath().normalize();
         synchronized (HELD) {
             if (HELD.containsKey(key)) {
-                throw new SocketBusyException(socket, OptionalLong.of(ProcessHandle.current().pid()));
+                throw new SocketBusyException(socket, OptionalLong.of(Pids.self()));
             }
             FileChannel ch = FileChannel.open(lockFile(key), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
@@ -73,7 +73,7 @@ public final class SocketClaim implements AutoCloseable {
                 throw new SocketBusyException(socket, holder);
             }
             ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.write(ByteBuffer.wrap((Pids.self() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             SocketClaim c = new SocketClaim(key, ch, lock);
             HELD.put(key, c);
             return c;

@@ -2,6 +2,7 @@ package io.kvmj.launcher.ssh;
 
 import io.kvmj.launcher.GuestException;
 import io.kvmj.launcher.GuestInfo;
+import io.kvmj.launcher.process.GuestRecord;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.qga.QgaClient;
 import io.kvmj.qga.QgaClientOptions;
@@ -15,12 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * How to reach a guest over ssh: the 127.0.0.1 port QEMU forwards to guest port 22 (recorded at launch as
- * {@value #PORT_KEY}), the user ({@value #USER_KEY}; root unless cloud-init's user-data named another), the
- * identity ({@value #IDENTITY_KEY}) and the host key.
+ * How to reach a guest over ssh: the 127.0.0.1 port QEMU forwards to guest port 22 and the user (root unless
+ * cloud-init's user-data named another), both from the guest's {@link GuestRecord} ({@code sshPort},
+ * {@code cloudInitSshUser}), and the host key.
  *
  * <p>Host keys are never ignored. When the guest agent answers, the guest's public host keys are read through it (a
  * channel that does not go over the network) and written to a {@code known_hosts} in the runtime directory;
@@ -35,23 +35,14 @@ import java.util.Map;
  * }</pre>
  */
 public final class SshAccess {
-    /** Runtime-info key: the host port forwarded to guest port 22. */
-    public static final String PORT_KEY = "sshPort";
-    /**
-     * Runtime-info key: the user cloud-init gave the ssh key to ({@code root}, a user name, {@code default} for the
-     * image's default user, or empty), written by the launcher with the cloud-init seed.
-     */
-    public static final String USER_KEY = "cloudInitSshUser";
-    /** Runtime-info key: the private key matching the public key given to the guest. */
-    public static final String IDENTITY_KEY = "sshIdentity";
     private static final List<String> HOST_KEYS = List.of("ssh_host_ed25519_key.pub", "ssh_host_ecdsa_key.pub",
             "ssh_host_rsa_key.pub");
 
     private final String name;
     private final Path runtimeDir;
-    private final Map<String, String> info;
+    private final GuestRecord info;
 
-    private SshAccess(String name, Path runtimeDir, Map<String, String> info) {
+    private SshAccess(String name, Path runtimeDir, GuestRecord info) {
         this.name = name;
         this.runtimeDir = runtimeDir;
         this.info = info;
@@ -59,24 +50,24 @@ public final class SshAccess {
 
     /** Access to a running guest, from what its runtime directory records. */
     public static SshAccess forGuest(GuestInfo g) {
-        Map<String, String> info = RuntimeDir.find(g.name()).map(RuntimeDir::readInfo)
+        GuestRecord info = RuntimeDir.find(g.name()).map(RuntimeDir::record)
                 .orElseThrow(() -> new GuestException("guest '" + g.name() + "' is not running"));
         return new SshAccess(g.name(), g.runtimeDir(), info);
     }
 
     /** Access from explicit values (a guest launched in this JVM, tests). */
-    public static SshAccess of(String name, Path runtimeDir, Map<String, String> info) {
-        return new SshAccess(name, runtimeDir, Map.copyOf(info));
+    public static SshAccess of(String name, Path runtimeDir, GuestRecord info) {
+        return new SshAccess(name, runtimeDir, info);
     }
 
     /** The forwarded host port; {@link GuestException} when the guest has none. */
     public int port() {
-        String p = info.get(PORT_KEY);
-        if (p == null || p.isBlank()) {
+        Integer p = info.sshPort();
+        if (p == null) {
             throw new GuestException("guest '" + name + "' has no ssh port forward (launched without user networking,"
                     + " or with its own hostfwd to port 22: use ssh -p PORT yourself)");
         }
-        return Integer.parseInt(p);
+        return p;
     }
 
     /**
@@ -85,28 +76,18 @@ public final class SshAccess {
      * own default applies unless {@code -l} is given).
      */
     public String user() {
-        String u = info.get(USER_KEY);
+        String u = info.cloudInitSshUser();
         if (u == null || u.isBlank()) {
             return "root";
         }
         return u.equals("default") ? null : u;
     }
 
-    /** The default private key, when one was recorded and still exists. */
-    public Path identity() {
-        String i = info.get(IDENTITY_KEY);
-        if (i == null || i.isBlank()) {
-            return null;
-        }
-        Path p = Path.of(i);
-        return Files.isRegularFile(p) ? p : null;
-    }
-
     /**
      * The ssh command line.
      *
      * @param user     login user, or null for {@link #user()}
-     * @param identity private key, or null for {@link #identity()} (then ssh's defaults)
+     * @param identity private key, or null for ssh's defaults
      * @param command  remote command, empty for a login shell
      */
     public SshInvocation invocation(String user, Path identity, List<String> command) {
@@ -124,7 +105,7 @@ public final class SshAccess {
             notes.add("host key not pinned (no guest agent answer): trusting it on first use; if ssh reports a changed"
                     + " key for a re-created guest, forget it with: ssh-keygen -R " + alias + " -f " + known);
         }
-        Path id = identity != null ? identity : identity();
+        Path id = identity;
         if (id != null) {
             argv.addAll(List.of("-i", id.toString(), "-o", "IdentitiesOnly=yes"));
         }

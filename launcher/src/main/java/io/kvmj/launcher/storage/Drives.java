@@ -9,11 +9,13 @@ import io.kvmj.qmp.model.BlockInfo;
 import io.kvmj.qmp.model.BlockdevCacheInfo;
 import io.kvmj.qmp.model.ImageInfo;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The drives of a running guest: {@code query-block} gives each device, its active node and the chain of image
@@ -49,6 +51,25 @@ public final class Drives {
             return new CacheFlags(!"off".equals(wc), d.cache().direct(), d.cache().noFlush());
         } catch (RuntimeException e) {
             return null;
+        }
+    }
+
+    /** A valid QEMU node name: a letter, then up to 30 letters, digits, {@code -}, {@code _} or {@code .}. */
+    public static final Pattern NODE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,30}");
+
+    /**
+     * A node name for a new overlay: {@code DRIVE-snapN} with the first unused N, or {@code snapN} when the drive id
+     * cannot prefix a node name (QEMU allows 31 characters, starting with a letter).
+     */
+    public static String newNodeName(String driveId, Collection<String> existing) {
+        for (int n = 1; ; n++) {
+            String candidate = driveId + "-snap" + n;
+            if (!NODE_NAME.matcher(candidate).matches()) {
+                candidate = "snap" + n;
+            }
+            if (!existing.contains(candidate)) {
+                return candidate;
+            }
         }
     }
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,28 +14,20 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CheckCommandTest {
     static final List<String> CHECK_IDS = List.of("cpu.hwvirt", "kvm.module", "kvm.mmu", "kvm.nested", "kvm.device",
             "kvm.access", "kvm.api", "kvm.vm", "kvm.run", "kvm.caps", "kvm.cpuid", "mem.hugepages", "mem.hugetlbfs",
             "mem.thp", "mem.ksm", "iommu", "net.tun", "net.vhost-net", "vsock.vhost-vsock");
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static InProcessCli.Run run(String... args) {
+        return InProcessCli.run(args);
     }
 
     @Test
     void jsonDocumentHasStableSchemaAndExitCodeMatchesRecommendation() throws Exception {
-        Run r = run("check", "--json");
+        InProcessCli.Run r = run("check", "--json");
         assertEquals("", r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         List<String> top = new ArrayList<>();
@@ -73,7 +63,7 @@ class CheckCommandTest {
     void kvmPvmHostExitsOneWithTcgRecommendation() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/sys/module/kvm_pvm")) && Files.isWritable(Path.of("/dev/kvm")),
                 "not the kvm_pvm host");
-        Run r = run("check", "--json");
+        InProcessCli.Run r = run("check", "--json");
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assumeTrue(!doc.get("facts").get("cpu").get("vmx").asBoolean() && !doc.get("facts").get("cpu").get("svm")
                 .asBoolean(), "host has vmx/svm");
@@ -91,7 +81,7 @@ class CheckCommandTest {
 
     @Test
     void tableIsAlignedWithoutColourWhenNotATerminal() {
-        Run r = run("check", "--no-run-test", "--ffi", "jnr");
+        InProcessCli.Run r = run("check", "--no-run-test", "--ffi", "jnr");
         assertTrue(r.exit() == 0 || r.exit() == 1, r.err());
         String[] lines = r.out().split("\n");
         assertTrue(lines[0].matches("  VERDICT  CHECK +DETAIL"), lines[0]);
@@ -116,7 +106,7 @@ class CheckCommandTest {
         Files.writeString(dir.resolve("dev/kvm"), "");
         Files.createDirectories(dir.resolve("proc"));
         Files.writeString(dir.resolve("proc/cpuinfo"), "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vmx lm\n");
-        Run r = run("check", "--json", "--root", dir.toString());
+        InProcessCli.Run r = run("check", "--json", "--root", dir.toString());
         assertEquals(1, r.exit(), r.err());
         assertEquals("", r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -132,7 +122,7 @@ class CheckCommandTest {
 
     @Test
     void unknownBackendIsExitTwo() {
-        Run r = run("check", "--ffi", "bogus");
+        InProcessCli.Run r = run("check", "--ffi", "bogus");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("unknown --ffi bogus"), r.err());
         assertEquals("", r.out());

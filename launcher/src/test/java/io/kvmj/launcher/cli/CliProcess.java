@@ -53,6 +53,29 @@ public final class CliProcess {
         return new CliProcess(jar, runtime);
     }
 
+    /**
+     * The CLI with a fresh runtime directory {@code /tmp/PREFIX*} (under /tmp: unix socket paths stay short); remove it
+     * with {@link #deleteTree(Path)} of {@link #runtime()} when the class is done.
+     */
+    public static CliProcess inTempRuntime(String prefix) throws IOException {
+        return require(Files.createTempDirectory(Path.of("/tmp"), prefix));
+    }
+
+    /** The runtime directory this CLI runs with ({@code KVMJ_RUNTIME_DIR}). */
+    public Path runtime() {
+        return runtime;
+    }
+
+    /** Removes {@code dir} and everything below it (test clean-up); nothing when it is null or absent. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
     /** Aborts (fails under CI) unless {@code qemu-img} and {@code qemu-io} are on the PATH. */
     static void requireImageTools() {
         for (String tool : List.of("qemu-img", "qemu-io")) {

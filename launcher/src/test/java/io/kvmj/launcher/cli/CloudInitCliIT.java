@@ -27,8 +27,8 @@ class CloudInitCliIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-ci-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-ci-");
+        runtime = cli.runtime();
     }
 
     @AfterAll

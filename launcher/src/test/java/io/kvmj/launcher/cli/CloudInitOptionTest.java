@@ -9,15 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.launcher.testutil.TestRuntime;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code --cloud-init}: the option parser, and {@code kvmj run --dry-run} with it (exit codes, one-line errors). */
 class CloudInitOptionTest {
@@ -97,50 +94,43 @@ class CloudInitOptionTest {
     @Test
     void dryRunShowsTheSeedInTheRuntimeDirectoryAndWritesNothing() throws Exception {
         Path pub = Files.writeString(tmp.resolve("k.pub"), KEY);
-        Result r = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init", "ssh-key=" + pub);
-        assertEquals(0, r.exit, r.err);
+        InProcessCli.Run r = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init", "ssh-key=" + pub);
+        assertEquals(0, r.exit(), r.err());
         Path seed = RuntimeDir.locate("ci-dry").path().toAbsolutePath().resolve("cidata.iso");
-        assertTrue(r.out.contains("driver=file,node-name=cidata-file,filename=" + seed + ",read-only=on"), r.out);
-        assertTrue(r.out.contains("scsi-cd,bus=cidata-scsi.0,id=cidata,drive=cidata-fmt"), r.out);
+        assertTrue(r.out().contains("driver=file,node-name=cidata-file,filename=" + seed + ",read-only=on"), r.out());
+        assertTrue(r.out().contains("scsi-cd,bus=cidata-scsi.0,id=cidata,drive=cidata-fmt"), r.out());
         assertFalse(Files.exists(seed.getParent()), "a dry run claims and writes nothing");
-        assertFalse(r.err.contains("password"), r.err);
+        assertFalse(r.err().contains("password"), r.err());
 
-        Result bare = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init");
-        assertEquals(0, bare.exit, bare.err);
-        assertTrue(bare.out.contains("cidata.iso"), bare.out);
-        assertFalse(bare.err.contains("password"), "the generated password is shown at launch only: " + bare.err);
+        InProcessCli.Run bare = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init");
+        assertEquals(0, bare.exit(), bare.err());
+        assertTrue(bare.out().contains("cidata.iso"), bare.out());
+        assertFalse(bare.err().contains("password"), "the generated password is shown at launch only: " + bare.err());
 
         Path ud = Files.writeString(tmp.resolve("ud"), "#cloud-config\n{}\n");
-        Result ignored = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init",
+        InProcessCli.Run ignored = kvmj("run", "--name", "ci-dry", "--accel", "tcg", "--dry-run", "--cloud-init",
                 "user-data=" + ud + ",ssh-key=" + pub);
-        assertEquals(0, ignored.exit, ignored.err);
-        assertTrue(ignored.err.contains("warning: --cloud-init: root-ssh-key ignored"), ignored.err);
+        assertEquals(0, ignored.exit(), ignored.err());
+        assertTrue(ignored.err().contains("warning: --cloud-init: root-ssh-key ignored"), ignored.err());
     }
 
     @Test
     void cliErrorsExitTwoWithOneLine() {
-        Result missing = kvmj("run", "--name", "ci-dry", "--dry-run", "--cloud-init", "ssh-key=/no/such.pub");
-        assertEquals(2, missing.exit);
-        assertEquals("kvmj run: --cloud-init: ssh-key: no such file: /no/such.pub", missing.err.strip());
-        Result unknown = kvmj("run", "--name", "ci-dry", "--dry-run", "--cloud-init", "password=x");
-        assertEquals(2, unknown.exit);
-        assertEquals(1, unknown.err.strip().lines().count(), unknown.err);
-        assertTrue(unknown.err.contains("unknown key 'password'"), unknown.err);
-        Result microvm = kvmj("run", "--name", "ci-dry", "--machine", "microvm", "--accel", "tcg", "--dry-run",
+        InProcessCli.Run missing = kvmj("run", "--name", "ci-dry", "--dry-run", "--cloud-init", "ssh-key=/no/such.pub");
+        assertEquals(2, missing.exit());
+        assertEquals("kvmj run: --cloud-init: ssh-key: no such file: /no/such.pub", missing.err().strip());
+        InProcessCli.Run unknown = kvmj("run", "--name", "ci-dry", "--dry-run", "--cloud-init", "password=x");
+        assertEquals(2, unknown.exit());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+        assertTrue(unknown.err().contains("unknown key 'password'"), unknown.err());
+        InProcessCli.Run microvm = kvmj("run", "--name", "ci-dry", "--machine", "microvm", "--accel", "tcg", "--dry-run",
                 "--cloud-init");
-        assertEquals(2, microvm.exit, microvm.err);
-        assertTrue(microvm.err.startsWith("kvmj run: --cloud-init ") && microvm.err.contains("microvm"), microvm.err);
+        assertEquals(2, microvm.exit(), microvm.err());
+        assertTrue(microvm.err().startsWith("kvmj run: --cloud-init ") && microvm.err().contains("microvm"), microvm.err());
     }
 
-    record Result(int exit, String out, String err) {}
 
-    static Result kvmj(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    static InProcessCli.Run kvmj(String... args) {
+        return InProcessCli.run(args);
     }
 }

@@ -31,8 +31,8 @@ class DiskCliIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-disk-rt-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-disk-rt-");
+        runtime = cli.runtime();
         CliProcess.requireImageTools();
         images = Files.createTempDirectory(Path.of("/tmp"), "kvmj-disk-img-");
     }

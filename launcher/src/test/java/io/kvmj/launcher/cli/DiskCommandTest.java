@@ -21,7 +21,7 @@ class DiskCommandTest {
         List<CommandLine> cmds = r.asCommandLineList();
         DiskResizeCommand resize = (DiskResizeCommand) cmds.get(cmds.size() - 1).getCommand();
         assertEquals(7, resize.disk.parent.timeout, "--timeout after the subcommand reaches the disk command");
-        assertEquals(new DiskResizeCommand.SizeArg(true, io.kvmj.core.image.ByteSize.ofGiB(1)), resize.size);
+        assertEquals(new SizeChange(1, io.kvmj.core.image.ByteSize.ofGiB(1)), resize.size);
         assertTrue(resize.shrink);
     }
 

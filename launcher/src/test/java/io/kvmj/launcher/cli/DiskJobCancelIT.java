@@ -40,8 +40,8 @@ class DiskJobCancelIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-jobcancel-rt-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-jobcancel-rt-");
+        runtime = cli.runtime();
         CliProcess.requireImageTools();
         images = Files.createTempDirectory(Path.of("/tmp"), "kvmj-jobcancel-img-");
         base = images.resolve("base.qcow2");

@@ -151,7 +151,8 @@ class DiskOptionCorpusTest {
             "path=\"" + c + "\"",
             "\"" + c + "\",readonly=on",
             "path=\"" + c + "\",driver.type=raw,serial=\"x,y\""));
-        List<String> block = List.of("%s", "path=%s,driver.type=raw,io=native,cache=none", "%s,bus=scsi,readonly=on");
+        List<String> block = List.of("%s", "path=%s,driver.type=raw,io=native,cache=none", "%s,bus=scsi,readonly=on",
+            "path=%s,serial=NAS-1,wwn=5000c500deadbe01,discard=unmap", "%s,driver.discard=ignore,target.bus=sata");
         List<DynamicTest> tests = new ArrayList<>();
         for (String text : cases) {
             tests.add(DynamicTest.dynamicTest(text, () -> compare(text)));
@@ -206,7 +207,16 @@ class DiskOptionCorpusTest {
             };
             assertEquals(target.getAttribute("bus"), bus, "bus");
         } else {
-            assertEquals(DiskBus.VIRTIO_BLK, d.bus(), "kvmj's own default bus");
+            // kvmj's own default: virtio-blk for an image, the NAS recipe's virtio-scsi for a whole host disk
+            assertEquals(disk.getAttribute("type").equals("block") ? DiskBus.VIRTIO_SCSI : DiskBus.VIRTIO_BLK, d.bus(),
+                "kvmj's own default bus");
+        }
+        Element wwn = child(disk, "wwn");
+        if (wwn != null) {
+            assertEquals("0x" + wwn.getTextContent(), d.wwn(), "wwn");
+        }
+        if (driver != null && !driver.getAttribute("discard").isEmpty()) {
+            assertEquals(driver.getAttribute("discard").equals("unmap"), d.discard(), "discard");
         }
         Element serial = child(disk, "serial");
         assertEquals(serial == null ? null : serial.getTextContent(), d.serial(), "serial");

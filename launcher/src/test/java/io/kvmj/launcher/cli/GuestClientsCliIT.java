@@ -34,17 +34,13 @@ class GuestClientsCliIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-clients-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-clients-");
+        runtime = cli.runtime();
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (runtime != null && Files.isDirectory(runtime)) {
-            try (var s = Files.walk(runtime)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        CliProcess.deleteTree(runtime);
     }
 
     private static long launch(String name) throws Exception {

@@ -9,8 +9,6 @@ import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.ImageFormat;
 import io.kvmj.launcher.osimage.ImageBuildSpec;
 import io.kvmj.launcher.osimage.RootPassword;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,16 +23,9 @@ class ImgBuildCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static InProcessCli.Run run(String... args) {
+        return InProcessCli.run(args);
     }
 
     private static ImageBuildSpec parse(String... args) {
@@ -49,7 +40,8 @@ class ImgBuildCommandTest {
         Path pub = Files.writeString(dir.resolve("k.pub"), KEY + "\n");
         ImageBuildSpec s = parse("img", "build", "debian-12", "-o", "out.raw", "--size", "6G", "--format", "raw",
             "--install", "vim,curl", "--install", "jq", "--root-password", "password:pw", "--ssh-inject",
-            "root:file:" + pub, "--hostname", "web1");
+            "root:file:" + pub, "--hostname", "web1", "--run-command", "systemctl disable smbd", "--run-command",
+            "echo 'a b' > /etc/motd");
         assertEquals(Path.of("out.raw"), s.output());
         assertEquals(ByteSize.ofGiB(6), s.size());
         assertEquals(ImageFormat.RAW, s.format());
@@ -57,10 +49,12 @@ class ImgBuildCommandTest {
         assertEquals("pw", s.rootPassword().resolve());
         assertEquals(KEY, s.sshKeys().get(0).keyLine());
         assertEquals("web1", s.hostname());
+        assertEquals(List.of("systemctl disable smbd", "echo 'a b' > /etc/motd"), s.runCommands(), "in order, verbatim");
         ImageBuildSpec d = parse("img", "build", "debian-12", "-o", "x.qcow2");
         assertEquals(ImageBuildSpec.DEFAULT_SIZE, d.size());
         assertEquals(ImageFormat.QCOW2, d.format());
         assertEquals(RootPassword.Kind.RANDOM, d.rootPassword().kind());
+        assertEquals(List.of(), d.runCommands());
     }
 
     @Test
@@ -74,24 +68,25 @@ class ImgBuildCommandTest {
             List.of("debian-12", "-o", out.toString(), "--ssh-inject", "root:file:" + dir.resolve("missing.pub")),
             List.of("debian-12", "-o", out.toString(), "--hostname", "bad_name"),
             List.of("debian-12", "-o", out.toString(), "--install", "Bad Pkg"),
+            List.of("debian-12", "-o", out.toString(), "--run-command", " "),
             List.of("debian-12", "-o", dir.resolve("no/such/dir/x.qcow2").toString()));
         for (List<String> args : bad) {
             String[] argv = java.util.stream.Stream.concat(java.util.stream.Stream.of("img", "build"), args.stream())
                 .toArray(String[]::new);
-            Run r = run(argv);
+            InProcessCli.Run r = run(argv);
             assertEquals(2, r.exit(), args + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), args + ": " + r.err());
             assertTrue(r.err().startsWith("kvmj img build: "), r.err());
             assertTrue(!Files.exists(out), "no output for " + args);
         }
-        Run unknown = run("img", "build", "ubuntu-24", "-o", out.toString());
+        InProcessCli.Run unknown = run("img", "build", "ubuntu-24", "-o", out.toString());
         assertTrue(unknown.err().contains("known: debian-12"), unknown.err());
     }
 
     @Test
     void existingOutputIsNotOverwritten() throws Exception {
         Path out = Files.writeString(dir.resolve("keep.qcow2"), "precious");
-        Run r = run("img", "build", "debian-12", "-o", out.toString(), "--json");
+        InProcessCli.Run r = run("img", "build", "debian-12", "-o", out.toString(), "--json");
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("already exists; refusing to overwrite it"), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());

@@ -5,34 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ImgXenCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
+    private static InProcessCli.Run run(String... args) {
+        return InProcessCli.run(args);
     }
 
     @Test
     void configFileToJson() throws Exception {
         Path cfg = Files.writeString(dir.resolve("web.cfg"), "name = 'web'\nmemory = 512\n"
             + "disk = [ 'phy:/dev/vg/web,xvda,w',\n        'tap:aio:/srv/xen/swap.img,xvdb,w' ]\nvif = [ '' ]\n");
-        Run r = run("img", "xen", "--json", "--config", cfg.toString());
+        InProcessCli.Run r = run("img", "xen", "--json", "--config", cfg.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
         assertEquals(2, doc.get("xen").size());
@@ -44,10 +34,10 @@ class ImgXenCommandTest {
 
     @Test
     void textOutputAndErrors() {
-        Run ok = run("img", "xen", "--disk", "disk = ['file:/srv/a.img,hda,r']");
+        InProcessCli.Run ok = run("img", "xen", "--disk", "disk = ['file:/srv/a.img,hda,r']");
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().contains("file /srv/a.img") && ok.out().contains("read-only"), ok.out());
-        Run bad = run("img", "xen", "--disk", "disk = ['cow:/mnt/rootfs.img,sda1,w']");
+        InProcessCli.Run bad = run("img", "xen", "--disk", "disk = ['cow:/mnt/rootfs.img,sda1,w']");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("'cow:'"), bad.err());
         assertEquals(2, run("img", "xen").exit());
@@ -55,13 +45,13 @@ class ImgXenCommandTest {
 
     @Test
     void readmeFormWithAPositionalSettingAndAMissingConfig() {
-        Run positional = run("img", "xen", "disk = ['phy:/dev/vg/vm,xvda,w']");
+        InProcessCli.Run positional = run("img", "xen", "disk = ['phy:/dev/vg/vm,xvda,w']");
         assertEquals(0, positional.exit(), positional.err());
         assertTrue(positional.out().contains("host_device /dev/vg/vm"), positional.out());
-        Run missing = run("img", "xen", "--config", "/nonexistent");
+        InProcessCli.Run missing = run("img", "xen", "--config", "/nonexistent");
         assertEquals(2, missing.exit(), missing.err());
         assertEquals("kvmj img xen: --config /nonexistent: no such file", missing.err().strip());
-        Run both = run("img", "xen", "disk = []", "--disk", "disk = []");
+        InProcessCli.Run both = run("img", "xen", "disk = []", "--disk", "disk = []");
         assertEquals(2, both.exit(), both.err());
         assertEquals(0, run("img", "xen", "--bus", "scsi", "disk = ['phy:/dev/vg/vm,xvda,w']").exit());
     }

@@ -31,17 +31,13 @@ class KvmjCliIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-cli-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-cli-");
+        runtime = cli.runtime();
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (runtime != null && Files.isDirectory(runtime)) {
-            try (var s = Files.walk(runtime)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        CliProcess.deleteTree(runtime);
     }
 
     static Process start(String... args) throws IOException {

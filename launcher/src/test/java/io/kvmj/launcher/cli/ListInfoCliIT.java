@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvmj.launcher.cli.CliProcess.Result;
+import io.kvmj.launcher.process.SocketClaim;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code kvmj list} and {@code kvmj info} on a real (paused) q35 guest with user networking: the state QEMU reports,
  * vCPUs, memory, the ssh port QEMU bound for the default forward to guest port 22 (it accepts connections), the
- * agent channel, uptime.
+ * agent channel, uptime; and the state when QMP sockets are held (by a foreign client: the next socket is asked; by
+ * other kvmj clients: unknown).
  */
 class ListInfoCliIT {
     @Test
@@ -47,6 +51,19 @@ class ListInfoCliIT {
             Result text = cli.run(60, "list");
             assertTrue(text.out().contains("prelaunch") && text.out().contains(ssh) && text.out().contains("96M"),
                     text.toString());
+
+            // a foreign client (not kvmj, no claim) on qmp.sock: QEMU does not greet list there, it asks on events.sock
+            Path dir = runtime.resolve("inf1");
+            try (SocketChannel foreign = SocketChannel.open(UnixDomainSocketAddress.of(dir.resolve("qmp.sock")))) {
+                Result past = cli.run(60, "list", "--json");
+                assertEquals("prelaunch", past.json().get(0).path("state").asText(), past.toString());
+                // both sockets claimed by other kvmj clients: skipped at once, the state is unknown
+                try (SocketClaim a = SocketClaim.claim(dir.resolve("qmp.sock"));
+                        SocketClaim b = SocketClaim.claim(dir.resolve("events.sock"))) {
+                    Result busy = cli.run(60, "list");
+                    assertTrue(busy.out().contains(" unknown "), busy.toString());
+                }
+            }
 
             Result info = cli.run(60, "info", "inf1");
             assertEquals(0, info.exit(), info.toString());

@@ -25,17 +25,13 @@ class RunInterruptCliIT {
 
     @BeforeAll
     static void setUp() throws IOException {
-        runtime = Files.createTempDirectory(Path.of("/tmp"), "kvmj-int-");
-        cli = CliProcess.require(runtime);
+        cli = CliProcess.inTempRuntime("kvmj-int-");
+        runtime = cli.runtime();
     }
 
     @AfterAll
     static void tearDown() throws IOException {
-        if (runtime != null && Files.isDirectory(runtime)) {
-            try (var s = Files.walk(runtime)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        CliProcess.deleteTree(runtime);
     }
 
     private static void sigint(Process p) throws Exception {

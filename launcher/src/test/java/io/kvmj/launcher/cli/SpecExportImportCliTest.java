@@ -20,7 +20,7 @@ class SpecExportImportCliTest {
     void dryRunSpecRunsExportsAndImportsBackTheSame() throws Exception {
         Path img = Files.createFile(dir.resolve("a.img"));
         Path share = Files.createDirectories(dir.resolve("share"));
-        CloudInitOptionTest.Result dry = CloudInitOptionTest.kvmj("run", "--name", "spec1", "--accel", "tcg", "--memory", "256",
+        InProcessCli.Run dry = InProcessCli.run("run", "--name", "spec1", "--accel", "tcg", "--memory", "256",
                 "--disk", "path=" + img + ",cache=writethrough,serial=S1", "--share", share + ",tag=hs",
                 "--network", "user,mac=52:54:00:01:02:03", "--dry-run", "--json");
         assertEquals(0, dry.exit(), dry.err());
@@ -29,18 +29,18 @@ class SpecExportImportCliTest {
         Path run = Files.writeString(dir.resolve("run.json"), dry.out());
         GuestSpec spec = GuestSpecJson.read(dry.out());
 
-        CloudInitOptionTest.Result again = CloudInitOptionTest.kvmj("run", "--spec", run.toString(), "--dry-run", "--json");
+        InProcessCli.Run again = InProcessCli.run("run", "--spec", run.toString(), "--dry-run", "--json");
         assertEquals(0, again.exit(), again.err());
         assertEquals(o.get("argv"), Json.MAPPER.readTree(again.out()).get("argv"));
 
-        CloudInitOptionTest.Result xml = CloudInitOptionTest.kvmj("export", "--spec", run.toString(), "--format", "libvirt");
+        InProcessCli.Run xml = InProcessCli.run("export", "--spec", run.toString(), "--format", "libvirt");
         assertEquals(0, xml.exit(), xml.err());
         assertTrue(xml.out().contains("cache=\"writethrough\"") && xml.out().contains("52:54:00:01:02:03"), xml.out());
         Path domain = Files.writeString(dir.resolve("vm.xml"), xml.out());
-        CloudInitOptionTest.Result imp = CloudInitOptionTest.kvmj("import", "libvirt", domain.toString());
+        InProcessCli.Run imp = InProcessCli.run("import", "libvirt", domain.toString());
         assertEquals(0, imp.exit(), imp.err());
         assertEquals(spec, GuestSpecJson.read(imp.out()));
-        CloudInitOptionTest.Result impJson = CloudInitOptionTest.kvmj("import", "libvirt", domain.toString(), "--json");
+        InProcessCli.Run impJson = InProcessCli.run("import", "libvirt", domain.toString(), "--json");
         assertEquals(spec, GuestSpecJson.read(impJson.out()));
         assertTrue(Json.MAPPER.readTree(impJson.out()).get("notImported").isArray());
     }
@@ -48,24 +48,24 @@ class SpecExportImportCliTest {
     @Test
     void badInputIsOneLineAndExit2() throws Exception {
         Path ci = Files.writeString(dir.resolve("ci.json"), "{\"kvmjSpecVersion\":1,\"name\":\"c\",\"cloudInit\":{\"disable\":true}}");
-        CloudInitOptionTest.Result r = CloudInitOptionTest.kvmj("export", "--spec", ci.toString(), "--format", "libvirt");
+        InProcessCli.Run r = InProcessCli.run("export", "--spec", ci.toString(), "--format", "libvirt");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("cloudInit"), r.err());
         assertEquals("", r.out());
-        r = CloudInitOptionTest.kvmj("run", "--spec", ci.toString(), "--memory", "64", "--dry-run");
+        r = InProcessCli.run("run", "--spec", ci.toString(), "--memory", "64", "--dry-run");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--memory cannot be combined with --spec"), r.err());
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"kvmjSpecVersion\":7,\"name\":\"c\"}");
-        r = CloudInitOptionTest.kvmj("run", "--spec", bad.toString(), "--dry-run");
+        r = InProcessCli.run("run", "--spec", bad.toString(), "--dry-run");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("kvmjSpecVersion"), r.err());
         Path xen = Files.writeString(dir.resolve("xen.xml"), "<domain type='xen'><name>x</name></domain>");
-        r = CloudInitOptionTest.kvmj("import", "libvirt", xen.toString());
+        r = InProcessCli.run("import", "libvirt", xen.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("type kvm or qemu"), r.err());
-        r = CloudInitOptionTest.kvmj("export", "--spec", dir.resolve("missing.json").toString(), "--format", "libvirt");
+        r = InProcessCli.run("export", "--spec", dir.resolve("missing.json").toString(), "--format", "libvirt");
         assertEquals(2, r.exit());
-        r = CloudInitOptionTest.kvmj("run", "--dry-run");
+        r = InProcessCli.run("run", "--dry-run");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--name is required"), r.err());
     }

@@ -76,9 +76,9 @@ class CloudInitSeedIT {
             assertTrue(userData.contains(KEY) && userData.contains(ci.rootPassword()), "seed content as generated");
             assertTrue(CloudInitSeedTest.read(seed, "meta-data").contains("local-hostname: \"ci-it\""));
 
-            var info = g.runtimeDir().readInfo();
-            assertEquals("root", info.get("cloudInitSshUser"));
-            assertEquals(seed.toString(), info.get("cloudInitSeed"));
+            var info = g.runtimeDir().record();
+            assertEquals("root", info.cloudInitSshUser());
+            assertEquals(seed.toString(), info.cloudInitSeed());
             assertFalse(Files.readString(g.runtimeDir().infoFile()).contains(ci.rootPassword()),
                     "the password is not recorded");
         } finally {

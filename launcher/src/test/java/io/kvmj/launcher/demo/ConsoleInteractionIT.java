@@ -41,12 +41,7 @@ class ConsoleInteractionIT {
     @Test
     void sendReachesTheGuestAndTheStreamSeesTheReply() throws Exception {
         Path qemu = Requirements.qemu();
-        GuestKernel kernel = null;
-        try {
-            kernel = KernelLocator.forThisHost().locate(null);
-        } catch (DemoException e) {
-            Requirements.missing("no guest kernel: " + e.getMessage());
-        }
+        GuestKernel kernel = Requirements.guestKernel();
         BusyboxLocator.Busybox busybox = BusyboxLocator.locate(KvmjCache.defaultRoot(System.getenv()));
         Path initrd = tmp.resolve("initrd.img");
         Initramfs.write(initrd, busybox.path(), ModuleSet.builtInOnly("console test"), INIT);

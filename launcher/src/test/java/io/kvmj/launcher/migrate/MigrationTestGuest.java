@@ -3,6 +3,8 @@ package io.kvmj.launcher.migrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.DiskFormat;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.KernelBoot;
 import io.kvmj.core.model.MachineType;
@@ -13,7 +15,6 @@ import io.kvmj.launcher.demo.GuestKernel;
 import io.kvmj.launcher.demo.Initramfs;
 import io.kvmj.launcher.demo.KernelLocator;
 import io.kvmj.launcher.demo.KvmjCache;
-import io.kvmj.launcher.demo.ModuleSet;
 import io.kvmj.launcher.testutil.Requirements;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,15 +24,17 @@ import java.util.regex.MatchResult;
 
 /**
  * A small busybox guest for migration tests: /init writes a random marker into a tmpfs, starts a loop that writes
- * a counter every second, and then runs each console line as a shell command. {@link #probe} asks for both.
+ * a counter every second (by rename: a probe never reads a half-written file), and then runs each console line as
+ * a shell command. {@link #probe} asks for both.
  */
 public final class MigrationTestGuest {
     private static final String INIT = """
             #!/bin/sh
             . /lib/kvmj/init-common.sh
+            load_modules
             mkdir -p /run && mount -t tmpfs tmpfs /run
             echo "%s" > /run/marker
-            ( i=0; while :; do i=$((i+1)); echo $i > /run/counter; sleep 1; done ) &
+            ( i=0; while :; do i=$((i+1)); echo $i > /run/c.new; mv /run/c.new /run/counter; sleep 1; done ) &
             echo "KVMJ-MIG: ready"
             while read -r line; do eval "$line"; done
             """;
@@ -54,15 +57,21 @@ public final class MigrationTestGuest {
         }
         BusyboxLocator.Busybox busybox = BusyboxLocator.locate(KvmjCache.defaultRoot(System.getenv()));
         initrd = dir.resolve("initrd.img");
-        Initramfs.write(initrd, busybox.path(), ModuleSet.builtInOnly("migration test"), INIT.formatted(marker));
+        Initramfs.write(initrd, busybox.path(), kernel.modules(), INIT.formatted(marker)); // virtio_blk for /dev/vda
     }
 
-    /** The guest's spec: pc, TCG, 1 vCPU, 192 MiB, no disk, no share. */
+    /** The guest's spec: q35 with two spare root ports for hot-plug, TCG, 1 vCPU, 192 MiB, no disk, no share. */
     GuestSpec spec(String name) {
-        return GuestSpec.builder(name).machine(MachineType.PC).accelerator(Accelerator.TCG).cpus(1).memoryMiB(192)
+        return GuestSpec.builder(name).machine(MachineType.Q35).hotplugSlots(2).accelerator(Accelerator.TCG).cpus(1)
+                .memoryMiB(192)
                 .noReboot(true)
                 .kernel(KernelBoot.of(kernel.kernel(), initrd, APPEND))
                 .build();
+    }
+
+    /** {@link #spec(String)} with a qcow2 disk {@code d0} on virtio-blk ({@code /dev/vda} in the guest). */
+    GuestSpec spec(String name, Path qcow2) {
+        return spec(name).toBuilder().disk(DiskSpec.file("d0", qcow2).format(DiskFormat.QCOW2).build()).build();
     }
 
     static void awaitReady(Guest g) {
@@ -83,25 +92,76 @@ public final class MigrationTestGuest {
     }
 
     static Probe probe(Guest g) {
+        return probe(GuestConsole.of(g));
+    }
+
+    static Probe probe(GuestConsole c) {
         int n = NONCE.incrementAndGet();
-        g.send(probeCommand(n));
-        MatchResult m = g.awaitConsole(PROBE_REPLY.formatted(n), Duration.ofSeconds(120));
+        c.send(probeCommand(n));
+        MatchResult m = c.await(PROBE_REPLY.formatted(n), Duration.ofSeconds(120));
         return new Probe(m.group(1), Long.parseLong(m.group(2)));
     }
 
     /** The marker is intact and the counter loop still runs (a later probe sees a larger count). */
     void assertAlive(Guest g) {
-        Probe a = probe(g);
-        assertEquals(marker, a.marker(), "marker on " + g.name());
+        assertAlive(GuestConsole.of(g));
+    }
+
+    /** {@link #assertAlive(Guest)} over any console. */
+    void assertAlive(GuestConsole c) {
+        Probe a = probe(c);
+        assertEquals(marker, a.marker(), "marker on " + c.name());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         Probe b;
         do {
-            sleep(1500);
-            b = probe(g);
+            sleep(1100);
+            b = probe(c);
         } while (b.counter() <= a.counter() && System.nanoTime() < deadline);
         if (b.counter() <= a.counter()) {
-            throw new AssertionError("counter did not advance on " + g.name() + ": " + a + " then " + b);
+            throw new AssertionError("counter did not advance on " + c.name() + ": " + a + " then " + b);
         }
+    }
+
+    /**
+     * The guest writes {@code text} (no spaces or quotes) at 512-byte sector {@code sector} of /dev/vda with
+     * {@code conv=fsync}: a flush reaches QEMU, so qcow2 metadata is on the host file too ({@code sync} alone writes
+     * a raw block device's pages without a flush).
+     */
+    static void writeDisk(GuestConsole c, int sector, String text) {
+        int n = NONCE.incrementAndGet();
+        c.send("printf %s " + text + " | dd of=/dev/vda bs=512 seek=" + sector + " conv=notrunc,fsync 2>/dev/null; "
+                + "echo W$((" + n + "))-done\n"); // $((n)): the echoed command line does not match
+        c.await("W" + n + "-done", Duration.ofSeconds(120));
+    }
+
+    /** What the guest reads at sector {@code sector} of /dev/vda, page cache dropped, NULs removed. */
+    static String readDisk(GuestConsole c, int sector) {
+        int n = NONCE.incrementAndGet();
+        c.send("echo 3 > /proc/sys/vm/drop_caches; echo \"R$((" + n + ")) [$(dd if=/dev/vda bs=512 skip=" + sector
+                + " count=1 2>/dev/null | tr -d '\\000')]\"\n");
+        return c.await("R" + n + " \\[([^\\]]*)\\]", Duration.ofSeconds(120)).group(1);
+    }
+
+    /** The guest fills {@code mib} MiB of /dev/vda from sector 2048 on with random data (a mirror has work). */
+    static void fillDisk(GuestConsole c, int mib) {
+        int n = NONCE.incrementAndGet();
+        c.send("dd if=/dev/urandom of=/dev/vda bs=1M seek=1 count=" + mib + " conv=fsync 2>/dev/null; echo F$((" + n
+                + "))-done\n");
+        c.await("F" + n + "-done", Duration.ofSeconds(240));
+    }
+
+    /**
+     * What the guest reads at the start of each hot-plugged disk ({@code /dev/vd[b-z]}, page cache dropped), once
+     * {@code count} of them are there (the guest's PCIe hot-plug driver adds them a moment after QEMU does).
+     */
+    static java.util.Set<String> readHotplugged(GuestConsole c, int count) {
+        int n = NONCE.incrementAndGet();
+        c.send("i=0; while [ $(ls /sys/block | grep -c '^vd[b-z]') -ne " + count + " ] && [ $i -lt 600 ]; do usleep "
+                + "100000; i=$((i+1)); done; echo 3 > /proc/sys/vm/drop_caches; echo \"H$((" + n + ")) [$(for d in "
+                + "$(ls /sys/block | grep '^vd[b-z]'); do dd if=/dev/$d bs=512 count=1 2>/dev/null | head -c 16; "
+                + "echo -n ' '; done)]\"\n");
+        String heads = c.await("H" + n + " \\[([^\\]]*)\\]", Duration.ofSeconds(120)).group(1);
+        return new java.util.TreeSet<>(java.util.Arrays.asList(heads.strip().split(" +")));
     }
 
     public static void sleep(long ms) {

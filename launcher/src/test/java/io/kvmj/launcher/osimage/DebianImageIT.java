@@ -1,6 +1,8 @@
 package io.kvmj.launcher.osimage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +52,9 @@ class DebianImageIT {
         Path rawA = dir.resolve("a.raw");
         BuildResult a = builder.build(ImageBuildSpec.builder(DebianRelease.DEBIAN_12, rawA).format(ImageFormat.RAW)
             .size(ByteSize.ofGiB(3)).hostname("kvmj-a").rootPassword(RootPassword.of(PASSWORD))
-            .sshInject(SshKeyInjection.parse("root:string:" + KEY)).build(), BuildListener.NONE);
+            .sshInject(SshKeyInjection.parse("root:string:" + KEY))
+            .runCommand("printf 'ran after the hostname: %s' \"$(cat /etc/hostname)\" > /etc/kvmj-run-command")
+            .runCommand("systemctl disable e2scrub_reap.service").build(), BuildListener.NONE);
         Path rawB = dir.resolve("b.raw");
         BuildResult b = builder.build(ImageBuildSpec.builder(DebianRelease.DEBIAN_12, rawB).format(ImageFormat.RAW)
             .hostname("kvmj-b").build(), BuildListener.NONE);
@@ -61,6 +65,13 @@ class DebianImageIT {
         BuildResult c = builder.build(ImageBuildSpec.builder(DebianRelease.DEBIAN_12, qcow).hostname("kvmj-it")
             .rootPassword(RootPassword.of(PASSWORD)).build(), BuildListener.NONE);
         BaseManifest m = BaseManifest.read(c.baseDisk().getParent());
+        assertEquals(m.kernel(), a.kernel(), "the kernel /vmlinuz points to, read from the image");
+        Path failed = dir.resolve("failed.qcow2");
+        ImageBuildException e = assertThrows(ImageBuildException.class, () -> builder.build(
+            ImageBuildSpec.builder(DebianRelease.DEBIAN_12, failed).runCommand("echo to-stderr >&2; exit 3").build(),
+            BuildListener.NONE));
+        assertTrue(e.getMessage().contains("exited with 3") && e.getMessage().contains("to-stderr"), e.getMessage());
+        assertFalse(Files.exists(failed), "a failed run command leaves no image");
         assertEquals(List.of(), listTemp(), "no temporary files left next to the outputs");
 
         // qemu-img's view
@@ -107,6 +118,11 @@ class DebianImageIT {
         assertNotEquals(hostKeyA, cat(rawB, m, "/etc/ssh/ssh_host_ed25519_key.pub"), "host keys differ per image");
         assertTrue(debugfs(rawA, m, "stat /etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service")
             .contains("Type: symlink"), "serial getty enabled");
+        assertEquals("ran after the hostname: kvmj-a", cat(rawA, m, "/etc/kvmj-run-command"));
+        assertFalse(debugfs(rawA, m, "stat /etc/systemd/system/multi-user.target.wants/e2scrub_reap.service")
+            .contains("Type: symlink"), "--run-command's systemctl disable took effect");
+        assertTrue(debugfs(rawB, m, "stat /etc/systemd/system/multi-user.target.wants/e2scrub_reap.service")
+            .contains("Type: symlink"), "and only in the image it ran in");
     }
 
     private List<String> listTemp() throws IOException {

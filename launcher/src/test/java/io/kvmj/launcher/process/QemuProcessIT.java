@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvmj.launcher.LaunchException;
 import io.kvmj.launcher.testutil.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ class QemuProcessIT {
     }
 
     @Test
-    void missingBinaryIsLaunchException() {
-        LaunchException e = assertThrows(LaunchException.class, () -> QemuProcess.start(
+    void missingBinaryIsQemuStartException() {
+        QemuStartException e = assertThrows(QemuStartException.class, () -> QemuProcess.start(
                 List.of(dir.resolve("no-such-qemu").toString(), "-version"), dir.resolve("err"), true, Duration.ofSeconds(5)));
         assertTrue(e.getMessage().contains("no-such-qemu"), e.getMessage());
     }

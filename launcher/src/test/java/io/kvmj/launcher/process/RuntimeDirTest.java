@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvmj.launcher.LaunchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,17 +33,41 @@ class RuntimeDirTest {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(rd.path())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(RuntimeDir.base())));
         // launch in progress (our own JVM is the launcher): name is taken
-        LaunchException e = assertThrows(LaunchException.class, () -> RuntimeDir.claim("g1"));
+        RuntimeDirException e = assertThrows(RuntimeDirException.class, () -> RuntimeDir.claim("g1"));
         assertTrue(e.getMessage().contains("already running"), e.getMessage());
         // a live "QEMU": use a sleep process whose command does not contain qemu -> pid reuse guard says stale
         Process sleep = new ProcessBuilder("sleep", "30").start();
         try {
-            rd.writeInfo(Map.of("pid", Long.toString(sleep.pid())));
+            rd.update(r -> r.toBuilder().pid(sleep.pid()).build());
             assertFalse(rd.isLive(), "a non-qemu process with that pid must count as stale");
         } finally {
             sleep.destroyForcibly().waitFor();
         }
         assertEquals(1, RuntimeDir.all().size());
+    }
+
+    @Test
+    void theGuestRecordIsTypedJsonUpdatedInSteps() throws Exception {
+        RuntimeDir rd = RuntimeDir.claim("g3");
+        GuestRecord claimed = rd.record();
+        assertEquals("g3", claimed.name());
+        assertEquals(ProcessHandle.current().pid(), claimed.launcherPid());
+        rd.update(r -> r.toBuilder().detached(true).argv(java.util.List.of("qemu-system-x86_64", "-name", "a,b"))
+                .build());
+        rd.update(r -> r.toBuilder().sshPort(2222).build());
+        GuestRecord r = rd.record();
+        assertTrue(r.isDetached());
+        assertEquals(java.util.List.of("qemu-system-x86_64", "-name", "a,b"), r.argv(), "argv kept as a list");
+        assertEquals(2222, r.sshPort());
+        assertEquals(claimed.created(), r.created(), "earlier steps kept");
+        String json = Files.readString(rd.infoFile());
+        assertFalse(json.contains("null"), "unknown values are left out: " + json);
+        // a newer kvmj may record more: read what we know, keep going
+        Files.writeString(rd.infoFile(), json.replace("{", "{\"fromTheFuture\":1,"));
+        assertEquals(2222, rd.record().sshPort());
+        Files.writeString(rd.infoFile(), "not json");
+        assertEquals(GuestRecord.named("g3"), rd.record(), "unreadable: only the name is known");
+        rd.delete();
     }
 
     @Test

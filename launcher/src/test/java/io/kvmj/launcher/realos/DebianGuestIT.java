@@ -3,11 +3,10 @@ package io.kvmj.launcher.realos;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kvmj.core.image.ByteSize;
-import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.CloudInitSpec;
 import io.kvmj.core.model.DiskBus;
@@ -16,18 +15,22 @@ import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.NicSpec;
 import io.kvmj.launcher.Guest;
-import io.kvmj.launcher.HowEnded;
 import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.Launcher;
-import io.kvmj.launcher.ShutdownResult;
-import io.kvmj.launcher.ShutdownStep;
+import io.kvmj.launcher.SpecFile;
 import io.kvmj.launcher.cli.CliProcess;
-import io.kvmj.launcher.osimage.BuildListener;
-import io.kvmj.launcher.osimage.DebianImageBuilder;
-import io.kvmj.launcher.osimage.DebianRelease;
+import io.kvmj.launcher.migrate.InternalSnapshots;
+import io.kvmj.launcher.migrate.LiveMigration;
+import io.kvmj.launcher.migrate.Migratability;
+import io.kvmj.launcher.migrate.Migration;
+import io.kvmj.launcher.migrate.MigrationException;
+import io.kvmj.launcher.migrate.MigrationListener;
+import io.kvmj.launcher.migrate.MigrationOptions;
+import io.kvmj.launcher.migrate.MigrationProgress;
+import io.kvmj.launcher.migrate.MigrationResult;
+import io.kvmj.launcher.migrate.MigrationSource;
+import io.kvmj.launcher.migrate.SaveRestore;
 import io.kvmj.launcher.osimage.HostRequirements;
-import io.kvmj.launcher.osimage.ImageBuildSpec;
-import io.kvmj.launcher.osimage.RootPassword;
 import io.kvmj.launcher.process.Executables;
 import io.kvmj.launcher.testutil.Requirements;
 import io.kvmj.launcher.testutil.TestRuntime;
@@ -41,12 +44,16 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +67,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The real-OS tier: one Debian 12 guest built by {@code kvmj img build} (its base from the kvmj cache), booted under
  * TCG from its own disk through SeaBIOS and GRUB (no {@code -kernel}), configured by cloud-init from kvmj's NoCloud
  * seed, and shared by the tests below in order: agent exec and files, fsfreeze, {@code kvmj ssh}, a quiesced
- * snapshot taken while the guest writes, {@code kvmj stop} powering it off through ACPI; then a second boot of the
- * same disk whose power button is ignored, stopped through the agent rung of the ladder.
+ * snapshot taken while the guest writes, a live migration to a new name on this host (processes, the snapshot's
+ * overlay, agent and ssh carry over); then, carrying a tmpfs marker and a running process ({@link Carried}) through
+ * each: a move over TCP on 127.0.0.1, a cancelled move and one whose destination is killed (the source
+ * runs on), a {@code --copy-storage} move onto a new disk file (the source image untouched), save and restore, an
+ * internal snapshot reverted; last {@code kvmj stop} powering it off through ACPI. One boot: the agent rung of the
+ * stop ladder (a guest that ignores its power button) is shown on the NAS test's second boot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,7 +81,20 @@ class DebianGuestIT {
     private static final Duration BOOT = Duration.ofSeconds(900);
     private static final String NAME = "deb-it";
     private static final String HOSTNAME = "kvmj-deb-it";
+    private static final String MOVED = "deb-it-moved";
+    private static final String OVER_TCP = "deb-it-tcp";
+    private static final String COPIED = "deb-it-copied";
+    private static final String RESTORED = "deb-it-restored";
 
+    /** The guest's name: {@link #NAME}, then the name of each move's destination. */
+    private String name = NAME;
+    /** Every QEMU this class started, for the clean-up should a test fail mid-move. */
+    private final List<Guest> launched = new ArrayList<>();
+    /** From test 10 on: what every move must carry. */
+    private Carried carried;
+    /** The copy-storage move's new disk file, and the hash of the source image it left behind. */
+    private Path copy;
+    private String sourceImageSha;
     private Path dir;
     private Path runtime;
     private Path disk;
@@ -95,9 +119,7 @@ class DebianGuestIT {
         cli = CliProcess.require(runtime);
         dir = Files.createTempDirectory("kvmj-realos-");
         disk = dir.resolve("root.qcow2");
-        DebianImageBuilder.create().build(ImageBuildSpec.builder(DebianRelease.DEBIAN_12, disk).format(ImageFormat.QCOW2)
-                .size(ByteSize.ofGiB(6)).hostname("debian-base").rootPassword(RootPassword.of("kvmj-it")).build(),
-                BuildListener.NONE);
+        RealOsTier.image(disk, "debian-base");
         key = dir.resolve("id_ed25519");
         CliProcess.Result kg = CliProcess.sh(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kvmj-it", "-f",
                 key.toString());
@@ -122,6 +144,7 @@ class DebianGuestIT {
         if (guest != null && guest.isAlive()) {
             guest.kill();
         }
+        launched.stream().filter(Guest::isAlive).forEach(Guest::kill);
         if (dir != null) {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -304,36 +327,212 @@ class DebianGuestIT {
 
     @Test
     @Order(9)
-    void kvmjStopPowersTheGuestOffThroughAcpi() throws Exception {
-        // for the next boot only (logind reads its configuration when it starts): ignore the power button
+    void theRunningOsMovesToANewNameWithItsProcessesAndItsSnapshotDisk() throws Exception {
+        long sleeper;
         try (QgaClient agent = guest.agent()) {
-            agent.exec(List.of("mkdir", "-p", "/etc/systemd/logind.conf.d"), Duration.ofSeconds(30));
-            agent.writeFile("/etc/systemd/logind.conf.d/90-kvmj-it.conf",
-                    "[Login]\nHandlePowerKey=ignore\n".getBytes(StandardCharsets.UTF_8));
+            sleeper = agent.execStart(GuestExecRequest.builder("sleep", "3600").captureOutput(false).build());
         }
+        Guest source = guest;
+        Migration m = LiveMigration.toNewGuest(launcher(), MigrationSource.of(source),
+                SpecFile.read(source.runtimeDir().path()).orElseThrow(), MOVED, MigrationOptions.defaults(),
+                MigrationListener.NONE);
+        MigrationResult r = m.await(Duration.ofMinutes(10));
+        tookOver(m.destination().orElseThrow(), MOVED);
+        assertFalse(source.isAlive(), "the source QEMU ended after the destination ran: " + r);
+        // memory moved, not a reboot: the process started before still runs
+        assertEquals(0, exec("kill", "-0", Long.toString(sleeper)).exitCode(), "sleep " + sleeper + " survived");
+        // the destination runs on the disk as it is now (the snapshot's overlay), not as it was at launch
+        CliProcess.Result disks = cli.run(60, "disk", "list", MOVED, "--json");
+        assertEquals(0, disks.exit(), disks.toString());
+        assertEquals(dir.resolve("snap1.qcow2").toString(), disks.json().get(0).path("file").asText(), disks.out());
+        assertEquals(0, exec("sh", "-c", "echo moved > /root/after-move && sync").exitCode());
+        // and the CLI finds it under its new name: the agent and ssh (a new port forward, the same pinned key)
+        CliProcess.Result info = cli.run(60, "agent", MOVED, "info", "--json");
+        assertEquals(HOSTNAME, info.json().path("hostName").asText(), info.toString());
+        CliProcess.Result ssh = cli.run(120, "ssh", MOVED, "-i", key.toString(), "--", "cat", "/root/after-move");
+        assertEquals(0, ssh.exit(), ssh.toString());
+        assertEquals("moved", ssh.out().trim());
+        exec("kill", Long.toString(sleeper));
+    }
+
+    /** A new guest on this host from the guest's spec as it runs now (test 9's way), taking over {@link #guest}. */
+    private Migration moveTo(String newName, MigrationOptions options, MigrationListener listener) {
+        return LiveMigration.toNewGuest(launcher(), MigrationSource.of(guest),
+                SpecFile.readWithSecrets(guest.runtimeDir().path()).orElseThrow(), newName, options, listener);
+    }
+
+    /** The image file the guest runs its root disk on, as {@code kvmj disk list} says. */
+    private Path diskFile() throws Exception {
+        CliProcess.Result disks = cli.run(60, "disk", "list", name, "--json");
+        assertEquals(0, disks.exit(), disks.toString());
+        return Path.of(disks.json().get(0).path("file").asText());
+    }
+
+    private void tookOver(Guest dest, String newName) {
+        launched.add(dest);
+        guest = dest;
+        name = newName;
+    }
+
+    @Test
+    @Order(10)
+    void itMovesOverTcpOnLoopback() throws Exception {
+        carried = Carried.start(guest);
+        Guest source = guest;
+        String uri = "tcp:127.0.0.1:" + MoveHelpers.freePort();
+        // the waiting side as 'kvmj run --spec FILE --incoming URI' starts it: the spec as the guest runs now
+        GuestSpec now = Migratability.liveDisks(MigrationSource.of(source),
+                SpecFile.readWithSecrets(source.runtimeDir().path()).orElseThrow());
+        Launcher l = launcher();
+        Guest dest = l.launch(l.plan(now.toBuilder().name(OVER_TCP).build()).withLaunchArgs(LiveMigration.incomingArgs()));
+        launched.add(dest);
+        LiveMigration.accept(dest.qmp(), uri, true);
+        // pre-copy: a post-copy move of this guest under a loaded full test run once left its agent silent for good
+        // (the move completed; every later agent call timed out), so post-copy is shown on the busybox guest only
+        MigrationResult r = LiveMigration.toUri(MigrationSource.of(source), uri, MigrationOptions.defaults(),
+                MigrationListener.NONE).await(Duration.ofMinutes(10));
+        tookOver(dest, OVER_TCP);
+        assertEquals("completed", r.stats().path("status").asText(), r.toString());
+        assertFalse(source.isAlive(), "the source QEMU ended");
+        assertTrue(dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean());
+        carried.assertOn(guest, "after the move over TCP");
+        CliProcess.Result c = cli.run(120, "agent", OVER_TCP, "exec", "--", "cat", Carried.FILE);
+        assertEquals(carried.marker(), c.out(), "the CLI finds it under its new name: " + c);
+    }
+
+    @Test
+    @Order(11)
+    void aCancelledMigrationAndAKilledDestinationLeaveTheSourceRunning() {
+        MigrationOptions slow = MigrationOptions.defaults().withSpeedMiBps(1).withTimeout(Duration.ofMinutes(5));
+        List<MigrationProgress> seen = new CopyOnWriteArrayList<>();
+        Migration c = moveTo(name + "-c", slow, seen::add);
+        MoveHelpers.awaitSent(seen);
+        Path cancelledDir = c.destination().orElseThrow().runtimeDir().path();
+        c.cancel();
+        MigrationException ce = assertThrows(MigrationException.class, () -> c.await(Duration.ofMinutes(2)));
+        assertTrue(ce.sourceRunning() && ce.getMessage().contains("cancelled"), ce.getMessage());
+        assertFalse(Files.exists(cancelledDir), "the cancelled destination's runtime dir removed");
+
+        List<MigrationProgress> seen2 = new CopyOnWriteArrayList<>();
+        Migration k = moveTo(name + "-k", slow, seen2::add);
+        MoveHelpers.awaitSent(seen2);
+        Guest dest = k.destination().orElseThrow();
+        ProcessHandle.of(dest.pid()).orElseThrow().destroyForcibly(); // SIGKILL mid-stream
+        MigrationException ke = assertThrows(MigrationException.class, () -> k.await(Duration.ofMinutes(2)));
+        assertTrue(ke.sourceRunning(), ke.getMessage());
+        assertFalse(Files.exists(dest.runtimeDir().path()), "the killed destination's runtime dir removed");
+
+        assertTrue(guest.isAlive());
+        assertEquals("running", guest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("status").asText());
+        carried.assertOn(guest, "on the source after a cancelled migration and a killed destination");
+    }
+
+    @Test
+    @Order(12)
+    void copyStorageMovesTheDiskToANewFileAndLeavesTheSourceImageUntouched() throws Exception {
+        Path overlay = dir.resolve("snap1.qcow2");
+        assertEquals(overlay, diskFile(), "the source runs on test 8's overlay");
+        copy = dir.resolve("root-copy.qcow2");
+        Guest source = guest;
+        // frozen, the guest writes nothing: the source image's hash before the move is what it must stay
+        try (QgaClient agent = guest.agent()) {
+            assertTrue(agent.fsfreezeFreeze() >= 1);
+        }
+        String before = MoveHelpers.sha256(overlay);
+        Migration m = moveTo(COPIED, MigrationOptions.defaults().withCopyStorage(true, Map.of("root", copy)),
+                MigrationListener.NONE);
+        m.await(Duration.ofMinutes(10));
+        tookOver(m.destination().orElseThrow(), COPIED);
+        assertFalse(source.isAlive(), "the source QEMU ended");
+        assertEquals(before, MoveHelpers.sha256(overlay), "the move left the source image as it was");
+        assertEquals(copy, diskFile(), "the destination runs on the new file");
+        CliProcess.Result info = CliProcess.sh(60, "qemu-img", "info", "-U", "--output=json", copy.toString());
+        assertEquals("qcow2", info.json().path("format").asText(), info.out());
+        assertFalse(info.json().has("backing-filename"), "a whole copy, not an overlay: " + info.out());
+        // still frozen on the destination: the copy holds what the source's chain (overlay on root.qcow2) holds
+        CliProcess.Result same = CliProcess.sh(600, "qemu-img", "compare", "-U", overlay.toString(), copy.toString());
+        assertEquals(0, same.exit(), "the copy has the source disk's content: " + same);
+        try (QgaClient agent = guest.agent()) {
+            assertTrue(agent.fsfreezeThaw() >= 1, "thawed on the destination");
+        }
+        carried.assertOn(guest, "after the copy-storage move");
+
+        // the guest reads and writes its disk on the destination; the writes land in the copy only
+        String text = "on-the-copy-" + carried.marker();
+        try (QgaClient agent = guest.agent()) {
+            agent.writeFile("/root/on-copy", text.getBytes(StandardCharsets.US_ASCII));
+        }
+        assertEquals(0, exec("sync").exitCode());
+        GuestExecResult read = exec("sh", "-c", "echo 3 > /proc/sys/vm/drop_caches; cat /root/after-move /root/on-copy");
+        assertEquals("moved\n" + text, read.stdoutText(), "read back from disk: " + read);
+        CliProcess.Result inCopy = CliProcess.sh(120, "grep", "-c", "-a", "-F", text, copy.toString());
+        assertEquals(0, inCopy.exit(), "the write is in the copy's file: " + inCopy);
+        assertEquals(before, MoveHelpers.sha256(overlay), "the destination's writes left the source image alone");
+        sourceImageSha = before;
+    }
+
+    @Test
+    @Order(13)
+    void saveToAFileAndRestore() throws Exception {
+        Guest source = guest;
+        Path file = dir.resolve("deb.kvmjsave");
+        MigrationResult r = SaveRestore.save(MigrationSource.of(source), source.runtimeDir().path(),
+                SpecFile.readWithSecrets(source.runtimeDir().path()).orElseThrow(), file, MigrationOptions.defaults(),
+                MigrationListener.NONE).await(Duration.ofMinutes(10));
+        assertFalse(source.isAlive(), "the saved guest stopped");
+        assertTrue(Files.size(file) >= r.transferredBytes() && r.transferredBytes() > 0, Files.size(file) + " " + r);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        tookOver(SaveRestore.restore(launcher(), file, RESTORED, Duration.ofMinutes(10)), RESTORED);
+        carried.assertOn(guest, "after save and restore");
+        assertEquals(copy, diskFile(), "restored on the disk it was saved with");
+        assertEquals("on-the-copy-" + carried.marker(), exec("cat", "/root/on-copy").stdoutText());
+        Files.delete(file);
+    }
+
+    @Test
+    @Order(14)
+    void anInternalSnapshotRevertsMemoryProcessesAndDisk() throws Exception {
+        Duration t = Duration.ofMinutes(10);
+        InternalSnapshots.create(guest.qmp(), "s1", pct -> { }, t);
+        List<InternalSnapshots.Entry> all = InternalSnapshots.list(guest.qmp());
+        assertEquals(List.of("s1"), all.stream().map(InternalSnapshots.Entry::tag).toList());
+        assertTrue(all.get(0).vmStateSize() > 0, "with memory: " + all);
+        // change memory, processes and disk
+        try (QgaClient agent = guest.agent()) {
+            agent.writeFile(Carried.FILE, "changed".getBytes(StandardCharsets.US_ASCII));
+            agent.writeFile("/root/after-s1", "later".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertEquals(0, exec("sync").exitCode());
+        assertEquals(0, exec("kill", "-KILL", Long.toString(carried.pid())).exitCode());
+        InternalSnapshots.revert(guest.qmp(), "s1", pct -> { }, t);
+        carried.assertOn(guest, "after reverting to the snapshot"); // the marker back, the killed sleeper too
+        GuestExecResult gone = exec("sh", "-c", "echo 3 > /proc/sys/vm/drop_caches; test -e /root/after-s1");
+        assertEquals(1, gone.exitCode(), "the file written after the snapshot is gone from the disk: " + gone);
+        InternalSnapshots.delete(guest.qmp(), "s1", pct -> { }, t);
+        assertTrue(InternalSnapshots.list(guest.qmp()).isEmpty());
+    }
+
+    @Test
+    @Order(15)
+    void kvmjStopPowersTheGuestOffThroughAcpi() throws Exception {
         exec("sync");
-        CliProcess.Result r = cli.run(400, "stop", NAME, "--timeout", "300", "--json");
+        CliProcess.Result r = cli.run(400, "stop", name, "--timeout", "300", "--json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode j = r.json();
         assertEquals("POWERED_OFF", j.path("how").asText(), r.out());
         assertEquals("[\"SYSTEM_POWERDOWN\"]", j.path("steps").toString(), r.out());
         assertTrue(guest.awaitExit(Duration.ofSeconds(60)).isPresent(), "QEMU ended");
-    }
-
-    @Test
-    @Order(10)
-    void theAgentRungPowersOffAGuestThatIgnoresTheButton() {
-        Path active = dir.resolve("snap1.qcow2");
-        GuestSpec again = spec.toBuilder().cloudInit(null).clearDisks()
-                .disk(DiskSpec.file("root", active).format(DiskFormat.QCOW2).bus(DiskBus.VIRTIO_BLK).build()).build();
-        guest = launcher().launch(again);
-        try (QgaClient agent = guest.awaitAgent(BOOT)) {
-            assertTrue(new String(agent.readFile("/root/kvmj-it.bin"), StandardCharsets.ISO_8859_1).length() > 0,
-                    "the disk kept what the first boot wrote");
-        }
-        ShutdownResult r = guest.shutdown(Duration.ofSeconds(20));
-        assertEquals(HowEnded.POWERED_OFF, r.how(), r.toString());
-        assertEquals(List.of(ShutdownStep.SYSTEM_POWERDOWN, ShutdownStep.AGENT_SHUTDOWN), r.steps(), r.toString());
-        assertTrue(r.graceful());
+        // the copy the guest ran on since the copy-storage move (snapshot made and deleted in it) is sound
+        CliProcess.Result copyCheck = CliProcess.sh(300, "qemu-img", "check", "-f", "qcow2", copy.toString());
+        assertEquals(0, copyCheck.exit(), copyCheck.toString());
+        // the overlay test 8's snapshot made, the source image of that move, is a sound image on top of the frozen
+        // one, still exactly as the source left it
+        Path overlay = dir.resolve("snap1.qcow2");
+        CliProcess.Result check = CliProcess.sh(120, "qemu-img", "check", "-f", "qcow2", overlay.toString());
+        assertEquals(0, check.exit(), check.toString());
+        CliProcess.Result info = CliProcess.sh(60, "qemu-img", "info", "--output=json", "-f", "qcow2",
+                overlay.toString());
+        assertEquals(disk.toString(), info.json().path("full-backing-filename").asText(), info.toString());
+        assertEquals(sourceImageSha, MoveHelpers.sha256(overlay), "the source image of the copy-storage move");
     }
 }

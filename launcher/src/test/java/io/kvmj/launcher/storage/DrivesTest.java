@@ -48,7 +48,7 @@ class DrivesTest {
          {"node-name": "disk0-file", "drv": "file", "file": "/d/base.qcow2", "ro": false}
         ]""";
 
-    private static List<DriveInfo> drives() throws Exception {
+    static List<DriveInfo> drives() throws Exception {
         // through the typed reply records, as Drives.query reads QEMU's replies
         List<BlockInfo> b = QmpJson.convert(JSON.readTree(BLOCKS), new QueryBlock().responseType(), "query-block");
         List<BlockDeviceInfo> n = QmpJson.convert(JSON.readTree(NODES), QueryNamedBlockNodes.flatNodes().responseType(),

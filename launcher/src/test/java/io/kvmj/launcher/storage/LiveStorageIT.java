@@ -16,7 +16,6 @@ import io.kvmj.qmp.QmpJson;
 import io.kvmj.qmp.command.BlockdevBackup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

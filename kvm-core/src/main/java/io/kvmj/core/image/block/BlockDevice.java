@@ -20,6 +20,11 @@ import java.nio.file.Path;
  * @param volumeGroup      LVM volume group, or null
  * @param logicalVolume    LVM logical volume, or null
  * @param loopBackingFile  the file behind a loop device, or null
+ * @param physicalBlockSize physical sector size in bytes ({@code queue/physical_block_size})
+ * @param serial           the disk's serial number as the kernel reads it (sysfs {@code serial},
+ *                         {@code device/serial} or VPD page 0x80), or null (loop devices have none)
+ * @param wwn              the 64-bit NAA World Wide Name as {@code 0x} + 16 hex digits (sysfs {@code wwid} /
+ *                         {@code device/wwid} {@code naa.}, or the NAA designator of VPD page 0x83), or null
  */
 public record BlockDevice(
     Path path,
@@ -35,7 +40,10 @@ public record BlockDevice(
     String dmName,
     String volumeGroup,
     String logicalVolume,
-    String loopBackingFile) {
+    String loopBackingFile,
+    int physicalBlockSize,
+    String serial,
+    String wwn) {
 
     /** True if the given path is a stable name under /dev/disk/by-id, by-uuid, by-path, ... */
     public boolean stableName() {

@@ -122,8 +122,9 @@ public final class BlockDevices {
         boolean ro = read(sys.resolve("ro")).map("1"::equals).orElse(false);
         int lbs = read(sys.resolve("queue/logical_block_size")).map(Integer::parseInt).orElse(512);
         boolean rotational = read(sys.resolve("queue/rotational")).map("1"::equals).orElse(false);
+        int pbs = read(sys.resolve("queue/physical_block_size")).map(Integer::parseInt).orElse(lbs);
         return new BlockDevice(given, device, name, major, minor, kind, size, ro, lbs, rotational, dmName, vg, lv,
-            loopFile);
+            loopFile, pbs, DiskIdentity.serial(sys), DiskIdentity.wwn(sys));
     }
 
     /** Size from sysfs ({@code size} counts 512-byte sectors whatever the logical block size). */

@@ -27,6 +27,20 @@ import java.nio.file.Path;
 public record DiskRecommendation(DiskSource source, CacheMode cache, AioMode aio, String reason) {
 
     static DiskRecommendation forBlockDevice(BlockDevice d) {
+        return forBlockDevice(d, true);
+    }
+
+    /**
+     * For a host block device: cache=none + aio=native when it can be opened with O_DIRECT ({@code directIo}),
+     * else cache=writethrough + aio=threads (every write still reaches the device before the guest is told it is
+     * done; only reads are cached).
+     */
+    public static DiskRecommendation forBlockDevice(BlockDevice d, boolean directIo) {
+        if (!directIo) {
+            return new DiskRecommendation(new DiskSource.HostDevice(d.path()), CacheMode.WRITETHROUGH, AioMode.THREADS,
+                d.kind() + " " + d.device() + ": O_DIRECT is refused here, so cache=writethrough (writes reach the"
+                    + " device before the guest's write completes) with aio=threads");
+        }
         return new DiskRecommendation(new DiskSource.HostDevice(d.path()), CacheMode.NONE, AioMode.NATIVE,
             d.kind() + " " + d.device() + ": block devices bypass the host page cache (cache=none) and use"
                 + " Linux native AIO (aio=native)");

@@ -56,13 +56,17 @@ class CacheModesIT {
         qemu = QemuUnderTest.startWithServerSocket(cmd, dir.resolve("qmp.sock"), dir);
         for (JsonNode dev : qemu.qmp().execute("query-block")) {
             JsonNode ins = dev.get("inserted");
-            if (ins != null) blockByNode.put(ins.get("node-name").asText(), dev);
+            if (ins != null) {
+                blockByNode.put(ins.get("node-name").asText(), dev);
+            }
         }
     }
 
     @AfterAll
     static void stop() {
-        if (qemu != null) qemu.close();
+        if (qemu != null) {
+            qemu.close();
+        }
     }
 
     @Test

@@ -93,7 +93,9 @@ class DevicesIT {
 
     @AfterAll
     static void stop() {
-        if (qemu != null) qemu.close();
+        if (qemu != null) {
+            qemu.close();
+        }
     }
 
     private JsonNode qmp(String c) throws Exception { return qemu.qmp().execute(c); }
@@ -134,7 +136,9 @@ class DevicesIT {
     @Test
     void chardevsForQmpAndSerials() throws Exception {
         List<String> labels = new ArrayList<>();
-        for (JsonNode c : qmp("query-chardev")) labels.add(c.get("label").asText() + "=" + c.get("filename").asText());
+        for (JsonNode c : qmp("query-chardev")) {
+            labels.add(c.get("label").asText() + "=" + c.get("filename").asText());
+        }
         String all = labels.toString();
         // qmp0 is the client-mode monitor: QEMU connected out to our socket (connected, not a server)
         assertTrue(labels.contains("qmp0=unix:"), all);
@@ -157,7 +161,9 @@ class DevicesIT {
     @Test
     void pciDevicesPresent() throws Exception {
         List<String> ids = new ArrayList<>();
-        for (JsonNode bus : qmp("query-pci")) collect(bus.get("devices"), ids);
+        for (JsonNode bus : qmp("query-pci")) {
+            collect(bus.get("devices"), ids);
+        }
         for (String want : List.of("root", "fs0-dev", "fs1-dev", "net0-nic", "net1-nic", "rng0-dev", "balloon0", "xhci0", "video0")) {
             assertTrue(ids.contains(want), want + " not in " + ids);
         }
@@ -170,7 +176,9 @@ class DevicesIT {
     @Test
     void qomListShowsUsbHostAndCdrom() throws Exception {
         List<String> names = new ArrayList<>();
-        for (JsonNode n : qemu.qmp().execute("qom-list", Map.of("path", "/machine/peripheral"))) names.add(n.get("name").asText());
+        for (JsonNode n : qemu.qmp().execute("qom-list", Map.of("path", "/machine/peripheral"))) {
+            names.add(n.get("name").asText());
+        }
         assertTrue(names.containsAll(List.of("usbhost0", "cd0", "root", "xhci0")), names.toString());
         assertEquals("ide-cd", qomGet("/machine/peripheral/cd0", "type").asText());
         JsonNode block = qmp("query-block");
@@ -178,11 +186,17 @@ class DevicesIT {
     }
 
     private static void collect(JsonNode devices, List<String> out) {
-        if (devices == null) return;
+        if (devices == null) {
+            return;
+        }
         for (JsonNode d : devices) {
-            if (d.hasNonNull("qdev_id")) out.add(d.get("qdev_id").asText());
+            if (d.hasNonNull("qdev_id")) {
+                out.add(d.get("qdev_id").asText());
+            }
             JsonNode bridge = d.get("pci_bridge");
-            if (bridge != null) collect(bridge.get("devices"), out);
+            if (bridge != null) {
+                collect(bridge.get("devices"), out);
+            }
         }
     }
 }

@@ -57,7 +57,9 @@ class HostileNamesIT {
             System.arraycopy(label, 0, data, 0, label.length);
             Files.write(img, data);
             DiskSpec.Builder d = DiskSpec.file("d" + i, img);
-            if (i < SERIALS.size()) d.serial(SERIALS.get(i));
+            if (i < SERIALS.size()) {
+                d.serial(SERIALS.get(i));
+            }
             b.disk(d.build());
         }
         Path shareDir = Files.createDirectories(dir.resolve("share,security_model=none"));
@@ -67,13 +69,17 @@ class HostileNamesIT {
         qemu = QemuUnderTest.startWithServerSocket(cmd, dir.resolve("q.sock"), dir);
         for (JsonNode dev : qemu.qmp().execute("query-block")) {
             JsonNode ins = dev.get("inserted");
-            if (ins != null) byNode.put(ins.get("node-name").asText(), ins);
+            if (ins != null) {
+                byNode.put(ins.get("node-name").asText(), ins);
+            }
         }
     }
 
     @AfterAll
     static void stop() {
-        if (qemu != null) qemu.close();
+        if (qemu != null) {
+            qemu.close();
+        }
     }
 
     @Test
@@ -98,7 +104,9 @@ class HostileNamesIT {
     void guestNameAndSocketPathSurviveEscaping() throws Exception {
         assertEquals("hostile,name=x", qemu.qmp().execute("query-name").get("name").asText());
         List<String> names = new ArrayList<>();
-        for (JsonNode c : qemu.qmp().execute("query-chardev")) names.add(c.get("filename").asText());
+        for (JsonNode c : qemu.qmp().execute("query-chardev")) {
+            names.add(c.get("filename").asText());
+        }
         assertTrue(names.toString().contains("unix:" + dir.resolve("s,server=off,x.sock") + ",server=on"), names.toString());
         assertTrue(Files.exists(dir.resolve("s,server=off,x.sock")), "QEMU created the socket under the exact name");
     }

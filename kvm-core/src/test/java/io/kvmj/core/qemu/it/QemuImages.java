@@ -12,7 +12,9 @@ final class QemuImages {
         Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", format, file.toString(), size)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IOException("qemu-img create failed: " + out);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("qemu-img create failed: " + out);
+        }
         return file;
     }
 }

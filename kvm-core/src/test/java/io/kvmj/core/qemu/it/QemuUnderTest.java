@@ -1,10 +1,8 @@
 package io.kvmj.core.qemu.it;
 
 import io.kvmj.core.qemu.QemuCommand;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-
-import java.io.File;
+import io.kvmj.testsupport.HostTools;
+import io.kvmj.testsupport.QemuTestProcess;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -19,27 +17,20 @@ import java.util.concurrent.TimeUnit;
  * connects the test QMP client. Always destroys QEMU on close.
  */
 public final class QemuUnderTest implements AutoCloseable {
+    private final QemuTestProcess qemu;
     private final Process process;
-    private final Path stderr;
     private final QemuCommand command;
     private TestQmp qmp;
 
-    private QemuUnderTest(Process process, Path stderr, QemuCommand command) {
-        this.process = process;
-        this.stderr = stderr;
+    private QemuUnderTest(QemuTestProcess qemu, QemuCommand command) {
+        this.qemu = qemu;
+        this.process = qemu.process();
         this.command = command;
     }
 
     /** Aborts (or fails when CI=true) if qemu-system-x86_64 is not installed. */
     public static void requireQemu() {
-        boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) found = true;
-        }
-        if (!found) {
-            if ("true".equals(System.getenv("CI"))) Assertions.fail("qemu-system-x86_64 not on PATH (CI=true)");
-            Assumptions.abort("qemu-system-x86_64 not installed");
-        }
+        HostTools.require(HostTools.QEMU);
     }
 
     /** Starts QEMU with a unix QMP server socket (spec must contain QmpEndpoint.unixServer(socket)). */
@@ -48,7 +39,9 @@ public final class QemuUnderTest implements AutoCloseable {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
-                if (!q.process.isAlive()) throw new IllegalStateException(q.describeDeath());
+                if (!q.process.isAlive()) {
+                    throw new IllegalStateException(q.describeDeath());
+                }
                 if (Files.exists(socket)) {
                     try {
                         q.qmp = TestQmp.connect(socket);
@@ -57,7 +50,9 @@ public final class QemuUnderTest implements AutoCloseable {
                         // not listening yet
                     }
                 }
-                if (System.nanoTime() > deadline) throw new IllegalStateException("QMP socket never appeared; " + q.describeDeath());
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("QMP socket never appeared; " + q.describeDeath());
+                }
                 Thread.sleep(20);
             }
         } catch (Exception | Error e) {
@@ -76,8 +71,12 @@ public final class QemuUnderTest implements AutoCloseable {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 SocketChannel ch;
                 while ((ch = server.accept()) == null) {
-                    if (!q.process.isAlive()) throw new IllegalStateException(q.describeDeath());
-                    if (System.nanoTime() > deadline) throw new IllegalStateException("QEMU never connected; " + q.describeDeath());
+                    if (!q.process.isAlive()) {
+                        throw new IllegalStateException(q.describeDeath());
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("QEMU never connected; " + q.describeDeath());
+                    }
                     Thread.sleep(20);
                 }
                 ch.configureBlocking(true);
@@ -91,12 +90,7 @@ public final class QemuUnderTest implements AutoCloseable {
     }
 
     private static QemuUnderTest launch(QemuCommand cmd, Path workDir) throws IOException {
-        requireQemu();
-        Path err = Files.createTempFile(workDir, "qemu", ".stderr");
-        Process p = new ProcessBuilder(cmd.argv()).redirectErrorStream(false)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        return new QemuUnderTest(p, err, cmd);
+        return new QemuUnderTest(QemuTestProcess.start(cmd.argv(), Files.createTempFile(workDir, "qemu", ".log")), cmd);
     }
 
     public TestQmp qmp() { return qmp; }
@@ -104,14 +98,7 @@ public final class QemuUnderTest implements AutoCloseable {
     public Process process() { return process; }
 
     public String describeDeath() {
-        String err;
-        try {
-            err = Files.readString(stderr);
-        } catch (IOException e) {
-            err = "(stderr unreadable: " + e + ")";
-        }
-        return "QEMU " + (process.isAlive() ? "running" : "exited " + process.exitValue()) + "; stderr: " + err
-                + "\nargv: " + command.shellQuoted();
+        return qemu.describe() + "\nargv: " + command.shellQuoted();
     }
 
     @Override
@@ -130,11 +117,10 @@ public final class QemuUnderTest implements AutoCloseable {
         } finally {
             try {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
+                    qemu.close();
                 }
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                qemu.close();
                 Thread.currentThread().interrupt();
             }
         }

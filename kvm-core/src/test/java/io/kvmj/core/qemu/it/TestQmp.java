@@ -25,7 +25,9 @@ public final class TestQmp implements AutoCloseable {
         this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
         this.out = Channels.newOutputStream(channel);
         JsonNode greeting = read();
-        if (!greeting.has("QMP")) throw new IOException("no QMP greeting: " + greeting);
+        if (!greeting.has("QMP")) {
+            throw new IOException("no QMP greeting: " + greeting);
+        }
         execute("qmp_capabilities", null);
     }
 
@@ -37,10 +39,16 @@ public final class TestQmp implements AutoCloseable {
     private JsonNode read() throws IOException {
         while (true) {
             String line = in.readLine();
-            if (line == null) throw new IOException("QMP connection closed");
-            if (line.isBlank()) continue;
+            if (line == null) {
+                throw new IOException("QMP connection closed");
+            }
+            if (line.isBlank()) {
+                continue;
+            }
             JsonNode n = JSON.readTree(line);
-            if (!n.has("event")) return n;
+            if (!n.has("event")) {
+                return n;
+            }
         }
     }
 
@@ -51,7 +59,9 @@ public final class TestQmp implements AutoCloseable {
         out.write('\n');
         out.flush();
         JsonNode reply = read();
-        if (reply.has("error")) throw new IOException(command + " failed: " + reply.get("error"));
+        if (reply.has("error")) {
+            throw new IOException(command + " failed: " + reply.get("error"));
+        }
         return reply.get("return");
     }
 

@@ -1,0 +1,157 @@
+package io.kvmj.launcher.backend;
+
+import io.kvmj.core.image.QemuImg;
+import io.kvmj.launcher.GuestException;
+import io.kvmj.launcher.GuestInfo;
+import io.kvmj.launcher.GuestRegistry;
+import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.storage.DriveInfo;
+import io.kvmj.launcher.storage.Drives;
+import io.kvmj.launcher.storage.ImageLayer;
+import io.kvmj.launcher.storage.LiveDisks;
+import io.kvmj.launcher.storage.LiveStorage;
+import io.kvmj.launcher.storage.Quiesce;
+import io.kvmj.qga.QgaClient;
+import io.kvmj.qga.QgaClientOptions;
+import io.kvmj.qmp.QmpMonitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@link LocalBackend}'s disk operations, on the storage classes {@code kvmj disk list|snapshot|commit} use:
+ * {@link Drives} (query-block), {@link LiveStorage} (blockdev-snapshot-sync, block-commit with pivot), {@link Quiesce}
+ * (the guest agent's freeze and thaw) and {@link LiveDisks#record} (the guest's recorded spec follows the new active
+ * image, for save and migrate).
+ *
+ * <pre>{@code
+ * BackendDisk after = LocalDiskJobs.snapshot("vm1", "disk0", Path.of("/vm/snap1.qcow2"), false);
+ * }</pre>
+ */
+final class LocalDiskJobs {
+    private static final Duration CONNECT = Duration.ofSeconds(10);
+    private static final Duration AGENT = Duration.ofSeconds(60);
+
+    private LocalDiskJobs() {
+    }
+
+    static List<BackendDisk> list(String name) {
+        try (QmpMonitor qmp = GuestRegistry.connect(GuestRegistry.require(name), CONNECT)) {
+            return Drives.query(qmp).stream().map(LocalDiskJobs::of).toList();
+        }
+    }
+
+    static BackendDisk of(DriveInfo d) {
+        return new BackendDisk(d.id(), d.readOnly(), d.chain().stream()
+                .map(l -> new BackendDisk.Layer(l.file(), l.format(), l.node())).toList());
+    }
+
+    static BackendDisk snapshot(String name, String drive, Path overlay, boolean quiesce) {
+        GuestInfo guest = GuestRegistry.require(name);
+        Path file = overlay.toAbsolutePath().normalize();
+        try (QmpMonitor qmp = GuestRegistry.connect(guest, CONNECT)) {
+            DriveInfo d = inserted(resolve(qmp, name, drive));
+            if (Files.exists(file)) {
+                throw new GuestException(file + " already exists; refusing to overwrite it");
+            }
+            String node = Drives.newNodeName(d.id(), Drives.nodeNames(qmp));
+            LiveStorage storage = new LiveStorage(qmp, new QemuImg());
+            if (quiesce) {
+                Path sock = RuntimeDir.locate(name).agentSocket();
+                try (QgaClient agent = QgaClient.open(sock, QgaClientOptions.builder().commandTimeout(AGENT).build())) {
+                    Quiesce.around(agent, () -> {
+                        storage.externalSnapshot(d.activeNode(), file, node);
+                        return null;
+                    });
+                } catch (io.kvmj.qga.QgaException e) {
+                    throw new GuestException("quiesce: the guest agent of '" + name + "' is not reachable ("
+                            + e.getMessage() + "); no snapshot was taken", e);
+                } catch (Quiesce.QuiesceException e) {
+                    throw new GuestException("quiesce: " + e.getMessage().replace("NAME", name), e);
+                }
+            } else {
+                storage.externalSnapshot(d.activeNode(), file, node);
+            }
+            LiveDisks.record(guest.runtimeDir(), qmp); // migrate, save, list see the new active image
+            return of(Drives.resolve(Drives.query(qmp), d.id()));
+        }
+    }
+
+    static BackendDisk commit(String name, String drive, String base) throws InterruptedException {
+        GuestInfo guest = GuestRegistry.require(name);
+        try (QmpMonitor qmp = GuestRegistry.connect(guest, CONNECT)) {
+            DriveInfo d = inserted(resolve(qmp, name, drive));
+            ImageLayer into = base(d, base);
+            LiveStorage storage = new LiveStorage(qmp, new QemuImg());
+            // on another thread, so that an interrupt of this one cancels the job (as Ctrl-C does in the CLI)
+            CompletableFuture<Void> job = CompletableFuture.runAsync(() ->
+                    storage.commit(d.activeNode(), d.activeNode(), into.node(), p -> { }), r -> {
+                        Thread t = new Thread(r, "kvmj-disk-commit-" + name);
+                        t.setDaemon(true);
+                        t.start();
+                    });
+            try {
+                job.get();
+            } catch (InterruptedException e) {
+                storage.requestCancel();
+                try {
+                    job.join();
+                } catch (RuntimeException ended) {
+                    // cancelled (JobCancelledException) or failed: either way the disk stays on its active layer
+                }
+                throw e;
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new GuestException(String.valueOf(e.getCause()));
+            }
+            LiveDisks.record(guest.runtimeDir(), qmp);
+            return of(Drives.resolve(Drives.query(qmp), d.id()));
+        }
+    }
+
+    /** The layer {@code base} names (node name or file; null: the one directly below the active layer). */
+    private static ImageLayer base(DriveInfo d, String base) {
+        List<ImageLayer> chain = d.chain();
+        if (chain.size() < 2) {
+            throw new GuestException("drive '" + d.id() + "' has no backing image (" + d.file()
+                    + " stands alone): nothing to commit");
+        }
+        ImageLayer into = null;
+        if (base == null) {
+            into = chain.get(1);
+        } else {
+            String asPath = base.contains("/") ? Path.of(base).toAbsolutePath().normalize().toString() : null;
+            for (ImageLayer l : chain.subList(1, chain.size())) {
+                if (base.equals(l.node()) || base.equals(l.file()) || (asPath != null && asPath.equals(l.file()))) {
+                    into = l;
+                }
+            }
+            if (into == null) {
+                throw new IllegalArgumentException(base + " is not a backing image of drive '" + d.id()
+                        + "'; backing images: " + String.join(", ", chain.subList(1, chain.size()).stream()
+                        .map(ImageLayer::file).toList()));
+            }
+        }
+        if (into.node() == null) {
+            throw new GuestException("QEMU lists no block node for backing image " + into.file());
+        }
+        return into;
+    }
+
+    private static DriveInfo resolve(QmpMonitor qmp, String name, String drive) {
+        try {
+            return Drives.resolve(Drives.query(qmp), drive);
+        } catch (io.kvmj.launcher.storage.UnknownDriveException e) {
+            throw new GuestException("guest '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static DriveInfo inserted(DriveInfo d) {
+        if (!d.inserted()) {
+            throw new GuestException("drive '" + d.id() + "' is empty (no medium inserted)");
+        }
+        return d;
+    }
+}
