@@ -1,7 +1,12 @@
 package io.kvmj.core.libvirt;
 
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.DiskBus;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.w3c.dom.Document;
 
 /**
  * kvmj guest specs to and from libvirt domain XML ({@code virsh define}/{@code virsh dumpxml}).
@@ -20,6 +25,8 @@ import io.kvmj.core.model.GuestSpec;
  * Files.writeString(Path.of("vm1.xml"), x.xml());            // virsh define vm1.xml
  * x.notes().forEach(System.err::println);
  * DomainImport back = DomainXml.importXml(x.xml());          // back.spec().equals(spec)
+ * String disk = DomainXml.hotplugDisk(DiskSpec.file("disk1", Path.of("/vm/data.raw")).format(DiskFormat.RAW)
+ *         .build(), "vdb").xml();                              // virsh attach-device vm1 disk.xml --live
  * }</pre>
  */
 public final class DomainXml {
@@ -57,5 +64,35 @@ public final class DomainXml {
             throw new LibvirtRefusedException(java.util.List.of(new LibvirtNote("/domain",
                     "cannot read: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()))));
         }
+    }
+
+    /**
+     * The {@code <disk>} element of {@code disk} on its own, for {@code virDomainAttachDeviceFlags}: as
+     * {@link #export} writes the disk inside a domain, at target dev {@code dev} ({@code vdb}) on the virtio bus, with
+     * the user alias {@code ua-ID}; libvirt picks its PCI slot. Only virtio-blk disks without an iothread (a domain's
+     * iothreads are numbered by its spec) and without a boot index can be written so.
+     *
+     * @throws LibvirtRefusedException what libvirt cannot hot-plug as kvmj would, with every reason
+     */
+    public static DomainExport hotplugDisk(DiskSpec disk, String dev) {
+        List<LibvirtNote> notes = new ArrayList<>();
+        List<LibvirtNote> refusals = new ArrayList<>();
+        String f = "disks[" + disk.id() + "]";
+        if (disk.bus() != DiskBus.VIRTIO_BLK) {
+            refusals.add(new LibvirtNote(f + ".bus", disk.bus().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": kvmj hot-plugs virtio-blk disks through libvirt (bus=virtio)"));
+        }
+        if (disk.iothread() != null) {
+            refusals.add(new LibvirtNote(f + ".iothread", "an iothread of a running domain cannot be named by a spec"));
+        }
+        if (disk.bootIndex() != null) {
+            refusals.add(new LibvirtNote(f + ".bootIndex", "a boot index does not apply to a hot-plugged disk"));
+        }
+        Document d = Xml.builder().newDocument();
+        new DiskXmlWriter(notes, refusals).write(d, disk, f, dev, "virtio", null, null);
+        if (!refusals.isEmpty()) {
+            throw new LibvirtRefusedException(refusals);
+        }
+        return new DomainExport(Xml.write(d), notes);
     }
 }

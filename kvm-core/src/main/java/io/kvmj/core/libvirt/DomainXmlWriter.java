@@ -4,9 +4,6 @@ import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.BootDevice;
 import io.kvmj.core.model.CdRom;
 import io.kvmj.core.model.CpuModel;
-import io.kvmj.core.model.DiskBus;
-import io.kvmj.core.model.DiskFormat;
-import io.kvmj.core.model.DiskSource;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.MachineType;
@@ -188,95 +185,45 @@ final class DomainXmlWriter {
         int boardPort = 0;
         Map<String, Integer> scsiControllers = new LinkedHashMap<>();
         boolean extraAhci = false;
+        DiskXmlWriter disks = new DiskXmlWriter(notes, refusals);
         for (DiskSpec d : s.disks()) {
             String f = "disks[" + d.id() + "]";
-            Element disk = Xml.add(dev, "disk");
-            disk.setAttribute("device", "disk");
-            Element driver = Xml.add(disk, "driver");
-            driver.setAttribute("name", "qemu");
-            driver.setAttribute("type", d.format().driver());
-            if (d.format() == DiskFormat.VHDX) {
-                refusals.add(new LibvirtNote(f + ".format", "vhdx: libvirt 9's disk formats have no vhdx (convert it "
-                        + "with qemu-img to qcow2)"));
-            }
-            driver.setAttribute("cache", d.cache().qemuName());
-            driver.setAttribute("io", d.aio().qemuName());
-            if (d.discard()) {
-                driver.setAttribute("discard", "unmap");
-            }
-            driver.setAttribute("detect_zeroes", d.detectZeroes().qemuName());
-            source(disk, d, f);
-            Element target = Xml.add(disk, "target");
+            String target;
+            String bus;
+            Integer iothread = null;
             Element address = null;
             switch (d.bus()) {
                 case VIRTIO_BLK -> {
-                    target.setAttribute("dev", "vd" + letters(vd++));
-                    target.setAttribute("bus", "virtio");
-                    if (d.iothread() != null) {
-                        driver.setAttribute("iothread", String.valueOf(iothreads.get(d.iothread())));
-                    }
+                    target = "vd" + letters(vd++);
+                    bus = "virtio";
+                    iothread = d.iothread() == null ? null : iothreads.get(d.iothread());
                 }
                 case VIRTIO_SCSI -> {
-                    target.setAttribute("dev", "sd" + letters(sd++));
-                    target.setAttribute("bus", "scsi");
+                    target = "sd" + letters(sd++);
+                    bus = "scsi";
                     String key = d.iothread() == null ? "" : d.iothread();
                     int ctl = scsiControllers.computeIfAbsent(key, k -> scsiControllers.size());
                     address = drive(ctl, scsiUnit++);
                 }
                 case IDE -> {
                     if (q35) {
-                        target.setAttribute("dev", "sd" + letters(sd++));
-                        target.setAttribute("bus", "sata");
+                        target = "sd" + letters(sd++);
+                        bus = "sata";
                         address = drive(0, boardPort++);
                     } else {
-                        target.setAttribute("dev", "hd" + letters(hd++));
-                        target.setAttribute("bus", "ide");
+                        target = "hd" + letters(hd++);
+                        bus = "ide";
                     }
                 }
                 case SATA -> {
-                    target.setAttribute("dev", "sd" + letters(sd++));
-                    target.setAttribute("bus", "sata");
+                    target = "sd" + letters(sd++);
+                    bus = "sata";
                     extraAhci = true;
                     address = drive(q35 ? 1 : 0, ahciPort++);
                 }
                 default -> throw new IllegalStateException(d.bus().toString());
             }
-            if (d.logicalBlockSize() != null || d.physicalBlockSize() != null) {
-                Element bio = Xml.add(disk, "blockio");
-                if (d.logicalBlockSize() != null) {
-                    bio.setAttribute("logical_block_size", String.valueOf(d.logicalBlockSize()));
-                }
-                if (d.physicalBlockSize() != null) {
-                    bio.setAttribute("physical_block_size", String.valueOf(d.physicalBlockSize()));
-                }
-            }
-            if (d.readOnly()) {
-                Xml.add(disk, "readonly");
-            }
-            if (d.serial() != null) {
-                if (!d.serial().matches("[A-Za-z0-9_.+\\- ]+")) {
-                    refusals.add(new LibvirtNote(f + ".serial", "'" + d.serial() + "': libvirt takes disk serials of "
-                            + "letters, digits, space and _ . + - only"));
-                }
-                Xml.text(disk, "serial", d.serial());
-            }
-            if (d.wwn() != null) {
-                Xml.text(disk, "wwn", d.wwn().substring(2)); // libvirt: 16 hex digits, no 0x
-            }
-            if (d.rotationRate() != null) {
-                target.setAttribute("rotation_rate", String.valueOf(d.rotationRate()));
-            }
-            boot(disk, f, d.bootIndex());
-            alias(disk, d.id());
-            if (address != null) {
-                disk.appendChild(address);
-            }
-            if (d.disposable() || d.raidOrZfsInGuest()) {
-                notes.add(new LibvirtNote(f, "disposable/raidOrZfsInGuest are kvmj checks; libvirt does not make them"));
-            }
-            if (d.iothread() != null && d.bus() != DiskBus.VIRTIO_BLK && d.bus() != DiskBus.VIRTIO_SCSI) {
-                refusals.add(new LibvirtNote(f + ".iothread", "iothreads are for virtio disks"));
-            }
+            disks.write(dev, d, f, target, bus, iothread, address);
         }
         for (CdRom c : s.cdroms()) {
             Element disk = Xml.add(dev, "disk");
@@ -297,7 +244,7 @@ final class DomainXmlWriter {
                 target.setAttribute("bus", "ide");
             }
             Xml.add(disk, "readonly");
-            boot(disk, "cdroms[" + c.id() + "]", c.bootIndex());
+            disks.boot(disk, "cdroms[" + c.id() + "]", c.bootIndex());
             alias(disk, c.id());
             if (address != null) {
                 disk.appendChild(address);
@@ -400,47 +347,8 @@ final class DomainXmlWriter {
         return h;
     }
 
-    private void source(Element disk, DiskSpec d, String f) {
-        Element src = disk.getOwnerDocument().createElement("source");
-        if (d.source() instanceof DiskSource.File file) {
-            disk.setAttribute("type", "file");
-            src.setAttribute("file", abs(file.path()));
-        } else if (d.source() instanceof DiskSource.HostDevice hd) {
-            disk.setAttribute("type", "block");
-            src.setAttribute("dev", abs(hd.device()));
-        } else {
-            DiskSource.Nbd nbd = (DiskSource.Nbd) d.source();
-            disk.setAttribute("type", "network");
-            src.setAttribute("protocol", "nbd");
-            if (nbd.export() != null) {
-                src.setAttribute("name", nbd.export());
-            }
-            Element host = disk.getOwnerDocument().createElement("host");
-            if (nbd.socketPath() != null) {
-                host.setAttribute("transport", "unix");
-                host.setAttribute("socket", abs(nbd.socketPath()));
-            } else {
-                host.setAttribute("name", nbd.host());
-                host.setAttribute("port", String.valueOf(nbd.port()));
-            }
-            src.appendChild(host);
-        }
-        disk.appendChild(src);
-    }
-
-    private void boot(Element e, String f, Integer bootIndex) {
-        if (bootIndex == null) {
-            return;
-        }
-        if (bootIndex < 1) {
-            refusals.add(new LibvirtNote(f + ".bootIndex", bootIndex + ": libvirt boot orders start at 1"));
-            return;
-        }
-        Xml.add(e, "boot").setAttribute("order", String.valueOf(bootIndex));
-    }
-
     static void alias(Element e, String id) {
-        Xml.add(e, "alias").setAttribute("name", DomainXml.USER_ALIAS_PREFIX + id);
+        DiskXmlWriter.alias(e, id);
     }
 
     private Element drive(int controller, int unit) {

@@ -113,6 +113,19 @@ public record DiskSpec(
                 wwn, rotationRate, pciSlot);
     }
 
+    /**
+     * This disk under another id, everything else kept: e.g. the drive name a hot-plug chose for it.
+     *
+     * <pre>{@code
+     * DiskSpec placed = disk.withId("disk3");
+     * }</pre>
+     */
+    public DiskSpec withId(String newId) {
+        return new DiskSpec(newId, source, format, bus, cache, aio, readOnly, disposable, raidOrZfsInGuest, serial,
+                bootIndex, iothread, discard, detectZeroes, logicalBlockSize, physicalBlockSize, wwn, rotationRate,
+                pciSlot);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(id, source);
         b.format = format; b.bus = bus; b.cache = cache; b.aio = aio; b.readOnly = readOnly; b.disposable = disposable;
