@@ -1,6 +1,7 @@
 package io.kvmj.launcher.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.launcher.ShutdownResult;
 import io.kvmj.qmp.QmpEventListener;
@@ -24,8 +25,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>What {@code kvmj [-c URI] events|console|save|restore|disk list|snapshot|commit} do, with the same meaning on
- * both backends:
+ * <p>What {@code kvmj [-c URI] events|console|save|restore|disk list|snapshot|commit|resize|attach|detach} do, with
+ * the same meaning on both backends:
  *
  * <pre>{@code
  * try (GuestBackend b = GuestBackend.connect(uri);
@@ -34,6 +35,10 @@ import java.util.function.Consumer;
  *     con.send("sync\n");
  *     BackendDisk vda = b.diskSnapshot("vm1", "vda", Path.of("/vm/vda-snap1.qcow2"), false); // now on the overlay
  *     b.diskCommit("vm1", "vda", null);                         // back onto the image below
+ *     BackendDisk data = b.diskAttach("vm1", DiskSpec.file("data", Path.of("/vm/data.qcow2"))
+ *             .format(DiskFormat.QCOW2).build());               // hot-plugged: local disk1, libvirt vdb
+ *     b.diskResize("vm1", data.drive(), 16L << 30, false);      // grown to 16 GiB; the guest sees it
+ *     b.diskDetach("vm1", data.drive(), Duration.ofSeconds(30)); // gone once the guest released it
  *     b.save("vm1", Path.of("/vm/vm1.save"));                  // stopped; an open console ends
  *     b.restore(Path.of("/vm/vm1.save"));                      // running again where it was
  * }
@@ -133,6 +138,36 @@ public interface GuestBackend extends AutoCloseable {
      * @throws IllegalArgumentException {@code base} is not a backing file of the disk
      */
     BackendDisk diskCommit(String name, String drive, String base) throws InterruptedException;
+
+    /**
+     * {@code kvmj disk resize}: disk {@code drive}'s active layer to {@code size} bytes (local: {@code block_resize};
+     * libvirt: {@code virDomainBlockResize} BYTES); the guest sees the new capacity at once.
+     *
+     * @throws IllegalArgumentException {@code size} is smaller than now and {@code shrink} is false
+     *                                  ({@link BackendResize#refuseShrink}); nothing changed
+     */
+    BackendResize diskResize(String name, String drive, long size, boolean shrink);
+
+    /**
+     * {@code kvmj disk attach}: hot-plugs {@code disk} (an image file; its format, cache mode, read-only, serial) into
+     * the running guest as a virtio-blk disk, under a drive name the backend chooses ({@code disk.id()} is replaced;
+     * local: the first free {@code diskN}, recorded in the guest's spec; libvirt: the first free target dev
+     * {@code vdX}, live only ({@code virDomainAttachDeviceFlags} LIVE), the persistent definition is not changed).
+     * Returns the attached disk.
+     *
+     * @throws IllegalArgumentException the disk cannot be hot-plugged so (a bus other than virtio, no free slot, ...)
+     */
+    BackendDisk diskAttach(String name, DiskSpec disk);
+
+    /**
+     * {@code kvmj disk detach}: hot-unplugs disk {@code drive} (local: {@code device_del}, then its block nodes;
+     * libvirt: {@code virDomainDetachDeviceFlags} LIVE) and waits up to {@code timeout} until the guest released it
+     * and the disk is gone from {@link #disks}. The image file is kept.
+     *
+     * @throws io.kvmj.launcher.GuestException no such disk, or the guest did not release it within {@code timeout}
+     *                                         (the removal stays pending)
+     */
+    void diskDetach(String name, String drive, Duration timeout);
 
     @Override
     void close();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvmj.core.libvirt.DomainExport;
 import io.kvmj.core.libvirt.DomainXml;
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.VirtioSerialChannel;
 import io.kvmj.launcher.GuestException;
@@ -385,6 +386,47 @@ public final class LibvirtBackend implements GuestBackend {
             throws InterruptedException {
         try {
             LibvirtBlockJobs.commit(running(name), name, target, base, progress);
+        } catch (LibvirtException e) {
+            throw failed(name, e);
+        }
+    }
+
+    /** {@inheritDoc} Here: {@code virsh blockresize --bytes} ({@link LibvirtHotplug#resize}). */
+    @Override
+    public BackendResize diskResize(String name, String drive, long size, boolean shrink) {
+        Domain d = running(name);
+        if (!libvirtDisk(name, drive).inserted()) {
+            throw new GuestException(name + ": " + drive + " has no medium");
+        }
+        long before = diskCapacity(name, drive);
+        BackendResize.refuseShrink(drive, before, size, shrink);
+        try {
+            if (size != before) {
+                LibvirtHotplug.resize(d, drive, size);
+            }
+        } catch (LibvirtException e) {
+            throw failed(name, e);
+        }
+        return new BackendResize(drive, before, diskCapacity(name, drive));
+    }
+
+    /** {@inheritDoc} Here: {@code virsh attach-device --live} of {@link DomainXml#hotplugDisk} at the first free vdX. */
+    @Override
+    public BackendDisk diskAttach(String name, DiskSpec disk) {
+        try {
+            return libvirtDisk(name, LibvirtHotplug.attach(running(name), disk)).toBackendDisk();
+        } catch (io.kvmj.core.libvirt.LibvirtRefusedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (LibvirtException e) {
+            throw failed(name, e);
+        }
+    }
+
+    /** {@inheritDoc} Here: {@code virsh detach-disk --live}, then the live XML polled until the disk is gone. */
+    @Override
+    public void diskDetach(String name, String drive, Duration timeout) {
+        try {
+            LibvirtHotplug.detach(running(name), name, drive, timeout);
         } catch (LibvirtException e) {
             throw failed(name, e);
         }

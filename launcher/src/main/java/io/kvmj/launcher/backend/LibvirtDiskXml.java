@@ -19,6 +19,7 @@ import org.xml.sax.SAXException;
  * <pre>{@code
  * List<LibvirtDisk> disks = LibvirtDiskXml.disks(domain.getXMLDesc(0));
  * String snap = LibvirtDiskXml.externalSnapshot(disks, "vda", "/var/lib/vm/vda-1.qcow2");
+ * String vdb = LibvirtDiskXml.diskElement(domain.getXMLDesc(0), "vdb");  // for virDomainDetachDeviceFlags
  * }</pre>
  */
 public final class LibvirtDiskXml {
@@ -74,6 +75,32 @@ public final class LibvirtDiskXml {
             }
         }
         return s.append("</disks></domainsnapshot>").toString();
+    }
+
+    /**
+     * The {@code <disk>} element of target dev {@code target} in {@code xml}, as libvirt wrote it (the device
+     * document {@code virDomainDetachDeviceFlags} takes, as {@code virsh detach-disk} sends it), or null when the
+     * domain has no such disk.
+     */
+    public static String diskElement(String xml, String target) {
+        Element devices = child(parse(xml), "devices");
+        if (devices == null) {
+            return null;
+        }
+        for (Element d : children(devices, "disk")) {
+            if (target.equals(attr(child(d, "target"), "dev"))) {
+                try {
+                    javax.xml.transform.Transformer t = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+                    t.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+                    java.io.StringWriter w = new java.io.StringWriter();
+                    t.transform(new javax.xml.transform.dom.DOMSource(d), new javax.xml.transform.stream.StreamResult(w));
+                    return w.toString();
+                } catch (javax.xml.transform.TransformerException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return null;
     }
 
     private static String escape(String v) {

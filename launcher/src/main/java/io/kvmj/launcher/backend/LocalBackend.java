@@ -1,6 +1,7 @@
 package io.kvmj.launcher.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.launcher.Guest;
 import io.kvmj.launcher.GuestException;
@@ -156,6 +157,24 @@ final class LocalBackend implements GuestBackend {
     @Override
     public BackendDisk diskCommit(String name, String drive, String base) throws InterruptedException {
         return LocalDiskJobs.commit(name, drive, base);
+    }
+
+    /** {@inheritDoc} Here: {@code block_resize} of the drive's active node, as {@code kvmj disk resize}. */
+    @Override
+    public BackendResize diskResize(String name, String drive, long size, boolean shrink) {
+        return LocalDiskJobs.resize(name, drive, size, shrink);
+    }
+
+    /** {@inheritDoc} Here: {@link io.kvmj.launcher.storage.DiskHotplug#attachNext}, as {@code kvmj disk attach}. */
+    @Override
+    public BackendDisk diskAttach(String name, DiskSpec disk) {
+        return LocalDiskJobs.attach(name, disk);
+    }
+
+    /** {@inheritDoc} Here: {@link io.kvmj.launcher.storage.DiskHotplug#detach}, as {@code kvmj disk detach}. */
+    @Override
+    public void diskDetach(String name, String drive, Duration timeout) {
+        LocalDiskJobs.detach(name, drive, timeout);
     }
 
     @Override

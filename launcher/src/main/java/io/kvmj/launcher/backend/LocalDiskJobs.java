@@ -1,12 +1,19 @@
 package io.kvmj.launcher.backend;
 
+import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.QemuImg;
+import io.kvmj.core.model.DiskSpec;
+import io.kvmj.core.model.InvalidSpecException;
 import io.kvmj.launcher.GuestException;
 import io.kvmj.launcher.GuestInfo;
 import io.kvmj.launcher.GuestRegistry;
 import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.storage.AttachedDisk;
+import io.kvmj.launcher.storage.BlockJobException;
+import io.kvmj.launcher.storage.DiskHotplug;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.Drives;
+import io.kvmj.launcher.storage.HotplugException;
 import io.kvmj.launcher.storage.ImageLayer;
 import io.kvmj.launcher.storage.LiveDisks;
 import io.kvmj.launcher.storage.LiveStorage;
@@ -22,8 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@link LocalBackend}'s disk operations, on the storage classes {@code kvmj disk list|snapshot|commit} use:
- * {@link Drives} (query-block), {@link LiveStorage} (blockdev-snapshot-sync, block-commit with pivot), {@link Quiesce}
+ * {@link LocalBackend}'s disk operations, on the storage classes {@code kvmj disk list|snapshot|commit|resize|attach|
+ * detach} use: {@link Drives} (query-block), {@link LiveStorage} (blockdev-snapshot-sync, block-commit with pivot,
+ * block_resize), {@link DiskHotplug} (blockdev-add and device_add, device_del), {@link Quiesce}
  * (the guest agent's freeze and thaw) and {@link LiveDisks#record} (the guest's recorded spec follows the new active
  * image, for save and migrate).
  *
@@ -108,6 +116,41 @@ final class LocalDiskJobs {
             }
             LiveDisks.record(guest.runtimeDir(), qmp);
             return of(Drives.resolve(Drives.query(qmp), d.id()));
+        }
+    }
+
+    static BackendResize resize(String name, String drive, long size, boolean shrink) {
+        try (QmpMonitor qmp = GuestRegistry.connect(GuestRegistry.require(name), CONNECT)) {
+            DriveInfo d = inserted(resolve(qmp, name, drive));
+            long before = d.virtualSize();
+            BackendResize.refuseShrink(d.id(), before, size, shrink);
+            if (size != before) {
+                new LiveStorage(qmp, new QemuImg()).resize(d.activeNode(), ByteSize.ofBytes(size));
+            }
+            return new BackendResize(d.id(), before, Drives.resolve(Drives.query(qmp), d.id()).virtualSize());
+        } catch (BlockJobException e) {
+            throw new GuestException("guest '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    static BackendDisk attach(String name, DiskSpec disk) {
+        GuestInfo guest = GuestRegistry.require(name);
+        try (QmpMonitor qmp = GuestRegistry.connect(guest, CONNECT)) {
+            AttachedDisk a = new DiskHotplug(qmp, guest.runtimeDir()).attachNext(disk::withId);
+            return of(Drives.resolve(Drives.query(qmp), a.drive()));
+        } catch (InvalidSpecException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (HotplugException e) {
+            throw new GuestException("guest '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    static void detach(String name, String drive, Duration timeout) {
+        GuestInfo guest = GuestRegistry.require(name);
+        try (QmpMonitor qmp = GuestRegistry.connect(guest, CONNECT)) {
+            new DiskHotplug(qmp, guest.runtimeDir()).detach(drive, timeout);
+        } catch (HotplugException | io.kvmj.launcher.storage.UnknownDriveException e) {
+            throw new GuestException("guest '" + name + "': " + e.getMessage(), e);
         }
     }
 

@@ -14,8 +14,9 @@ final class ConnectOption {
     /** Commands that have a libvirt form ({@link LibvirtCli}). */
     static final List<String> SUPPORTED = List.of("run", "list", "stop", "qmp", "agent", "events", "console", "save",
             "restore");
-    /** Subcommands (parent and name) that have a libvirt form ({@link LibvirtDiskCli}). */
-    static final List<String> SUPPORTED_SUB = List.of("disk list", "disk snapshot", "disk commit");
+    /** Subcommands (parent and name) that have a libvirt form ({@link LibvirtDiskCli}, {@link LibvirtDiskHotplugCli}). */
+    static final List<String> SUPPORTED_SUB = List.of("disk list", "disk snapshot", "disk commit", "disk resize",
+            "disk attach", "disk detach");
 
     private ConnectOption() {
     }

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kvmj disk attach NAME DISKSPEC}: hot-plugs a disk into a running guest ({@link DiskHotplug}). DISKSPEC is
- * {@code kvmj run --disk}'s syntax, parsed by the same parser; the drive gets the first free {@code diskN}.
+ * {@code kvmj run --disk}'s syntax, parsed by the same parser; the drive gets the first free {@code diskN}. With
+ * {@code --connect URI}: {@code virDomainAttachDeviceFlags} LIVE at the first free {@code vdX}
+ * ({@link LibvirtDiskHotplugCli}; the DISKSPEC keys with a libvirt form only).
  * <pre>{@code kvmj disk attach vm1 path=/var/vm/data.raw,format=raw,cache=none --json}</pre>
  */
 @Command(name = "attach", mixinStandardHelpOptions = true,
@@ -35,6 +37,10 @@ public final class DiskAttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(guest.spec);
+        if (connect != null) {
+            return LibvirtDiskHotplugCli.attach(this, connect);
+        }
         try {
             GuestOptionParsers.disk(diskSpec, 0); // bad input is refused before connecting
         } catch (IllegalArgumentException | InvalidSpecException e) {

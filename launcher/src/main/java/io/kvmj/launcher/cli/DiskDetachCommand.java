@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kvmj disk detach NAME DRIVE}: hot-unplugs a drive ({@link DiskHotplug#detach}); waits up to
- * {@code --timeout} seconds for the guest to release it.
+ * {@code --timeout} seconds for the guest to release it. With {@code --connect URI}: {@code virDomainDetachDeviceFlags}
+ * LIVE of target dev DRIVE ({@link LibvirtDiskHotplugCli}), the same wait.
  * <pre>{@code kvmj disk detach vm1 disk1 --json}</pre>
  */
 @Command(name = "detach", mixinStandardHelpOptions = true,
@@ -33,6 +34,10 @@ public final class DiskDetachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(guest.spec);
+        if (connect != null) {
+            return LibvirtDiskHotplugCli.detach(this, connect);
+        }
         return guest.withGuest((qmp, info) -> {
             DriveInfo d = Drives.resolve(Drives.query(qmp), drive);
             new DiskHotplug(qmp, info.runtimeDir()).detach(drive, Duration.ofSeconds(guest.parent.timeout));

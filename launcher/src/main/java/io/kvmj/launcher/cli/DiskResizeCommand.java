@@ -2,6 +2,7 @@ package io.kvmj.launcher.cli;
 
 import io.kvmj.core.image.ByteSize;
 import io.kvmj.core.image.QemuImg;
+import io.kvmj.launcher.backend.BackendResize;
 import io.kvmj.launcher.storage.DriveInfo;
 import io.kvmj.launcher.storage.LiveStorage;
 import java.io.PrintWriter;
@@ -11,7 +12,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kvmj disk resize NAME DRIVE [+]SIZE}: live {@code block_resize}; shrinking needs {@code --shrink}. */
+/**
+ * {@code kvmj disk resize NAME DRIVE [+]SIZE}: live {@code block_resize}; shrinking needs {@code --shrink}. With
+ * {@code --connect URI}: {@code virDomainBlockResize} ({@link LibvirtDiskHotplugCli}), DRIVE the target dev.
+ * <pre>{@code kvmj disk resize vm1 disk1 +1G --json}</pre>
+ */
 @Command(name = "resize", mixinStandardHelpOptions = true,
     description = {"Resize a running guest's drive (its active layer) to SIZE, grow it by +SIZE or shrink it by -SIZE; the guest sees "
         + "the new capacity at once (grow its partition/filesystem afterwards).",
@@ -32,14 +37,14 @@ public final class DiskResizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(disk.spec);
+        if (connect != null) {
+            return LibvirtDiskHotplugCli.resize(this, connect);
+        }
         return disk.withDrive((qmp, guest, d) -> {
             long before = d.virtualSize();
             long target = size.apply(before);
-            if (target < before && !shrink) {
-                throw new IllegalArgumentException("refusing to shrink drive '" + d.id() + "' from "
-                    + ByteSize.ofBytes(before).toHuman() + " to " + ByteSize.ofBytes(target).toHuman()
-                    + ": data beyond the new end would be lost (shrink the guest's filesystem first, then pass --shrink)");
-            }
+            BackendResize.refuseShrink(d.id(), before, target, shrink);
             if (target != before) {
                 new LiveStorage(qmp, new QemuImg()).resize(d.activeNode(), ByteSize.ofBytes(target));
             }

@@ -198,13 +198,13 @@ final class LibvirtDiskCli {
         return usage(err, "snapshot", msg);
     }
 
-    private static int usage(PrintWriter err, String cmd, String msg) {
+    static int usage(PrintWriter err, String cmd, String msg) {
         err.println("kvmj disk " + cmd + ": " + msg);
         err.flush();
         return ExitCodes.USAGE;
     }
 
-    private static int failed(PrintWriter err, String cmd, String msg) {
+    static int failed(PrintWriter err, String cmd, String msg) {
         err.println("kvmj disk " + cmd + ": " + msg);
         err.flush();
         return ExitCodes.FAILED;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvmj.core.model.CacheMode;
+import io.kvmj.core.model.DiskFormat;
+import io.kvmj.core.model.DiskSpec;
 import io.kvmj.launcher.GuestException;
 import io.kvmj.launcher.cli.CliProcess;
 import io.kvmj.launcher.migrate.MigrationTestGuest;
@@ -20,8 +23,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The {@link GuestBackend} checks both backend ITs run, so the same calls are shown to mean the same on each:
- * events of a pause and a resume, an external snapshot and its commit, the console (and its busy refusal), and a
- * save and restore keeping the guest's tmpfs marker.
+ * events of a pause and a resume, an external snapshot and its commit, the console (and its busy refusal), a
+ * save and restore keeping the guest's tmpfs marker, and a disk hot-plugged, grown and hot-unplugged as the guest sees it.
  */
 final class BackendChecks {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -105,6 +108,44 @@ final class BackendChecks {
         ApiConsole after = new ApiConsole();
         try (BackendConsole con = b.console(name, after)) {
             assertEquals(marker, marker(con, after), "the tmpfs of before the save: restored, not rebooted");
+        }
+    }
+
+    /**
+     * A new marked 8 MiB qcow2 {@code file} attached (the guest finds a new vdX starting with the marker, with the
+     * serial given), grown to 16 MiB (the guest sees 32768 sectors; qemu-img agrees; a shrink without {@code shrink}
+     * is refused), then detached (gone from the guest and from {@link GuestBackend#disks}). Returns the drive name.
+     */
+    static String attachResizeDetach(GuestBackend b, String name, Path file) throws Exception {
+        String marker = "KVMJ-HP-" + MigrationTestGuest.nonce() + "-" + System.nanoTime();
+        GuestDisks.marked(file, DiskFormat.QCOW2, marker);
+        ApiConsole out = new ApiConsole();
+        try (BackendConsole con = b.console(name, out)) {
+            GuestDisks.Shell sh = GuestDisks.over(con, out);
+            BackendDisk a = b.diskAttach(name, DiskSpec.file("ignored", file).format(DiskFormat.QCOW2)
+                    .cache(CacheMode.NONE).serial("KVMJ-API").build());
+            assertEquals(file.toString(), a.file(), a.toString());
+            assertEquals("qcow2", a.format(), a.toString());
+            assertTrue(b.disks(name).contains(a), "disk list has it: " + b.disks(name));
+            GuestDisks.Seen seen = GuestDisks.find(sh, marker);
+            assertEquals(8L * 1024 * 1024 / 512, seen.sectors(), seen.toString());
+            assertEquals("KVMJ-API", seen.serial(), seen.toString());
+
+            IllegalArgumentException shrink = assertThrows(IllegalArgumentException.class,
+                    () -> b.diskResize(name, a.drive(), 4L << 20, false));
+            assertTrue(shrink.getMessage().contains("refusing to shrink"), shrink.getMessage());
+            BackendResize r = b.diskResize(name, a.drive(), 16L << 20, false);
+            assertEquals(new BackendResize(a.drive(), 8L << 20, 16L << 20), r);
+            assertEquals(16L * 1024 * 1024 / 512, GuestDisks.sectors(sh, seen.dev(), 32768), "the guest sees it grown");
+            CliProcess.Result info = CliProcess.sh(60, "qemu-img", "info", "-U", "--output=json", file.toString());
+            assertEquals(16L << 20, info.json().path("virtual-size").asLong(), info.out());
+
+            b.diskDetach(name, a.drive(), WAIT);
+            assertTrue(b.disks(name).stream().noneMatch(d -> d.drive().equals(a.drive())), "gone: " + b.disks(name));
+            assertTrue(GuestDisks.gone(sh, seen.dev()), "the guest released " + seen.dev());
+            GuestException again = assertThrows(GuestException.class, () -> b.diskDetach(name, a.drive(), WAIT));
+            assertTrue(again.getMessage().contains(a.drive()), again.getMessage());
+            return a.drive();
         }
     }
 }

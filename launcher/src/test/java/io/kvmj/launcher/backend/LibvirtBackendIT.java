@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvmj.core.model.Accelerator;
+import io.kvmj.core.model.DiskFormat;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.model.KernelBoot;
 import io.kvmj.core.model.MachineType;
@@ -42,7 +43,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * saved and restored ({@code --connect URI save|restore}), its tmpfs marker intact after the restore. The Java API
  * ({@link GuestBackend#connect}) does the same on the same two guests ({@link BackendChecks}, as
  * {@code LocalBackendIT} on the local backend): events of a pause and resume, a disk snapshot and commit, the console
- * (busy for a second client), a save and restore keeping the marker.
+ * (busy for a second client), a save and restore keeping the marker. On that guest last, {@code --connect URI disk
+ * attach|resize|detach} and then the Java API hot-plug a marked disk (raw, then qcow2), grow it and hot-unplug it,
+ * checked from inside the guest (the marker on the new /dev/vdX, its size in /sys/block) and by qemu-img.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -391,6 +394,79 @@ class LibvirtBackendIT {
             BackendChecks.consoleSaveAndRestore(b, shellName, shell.marker, dir.resolve("shell-api.save"));
         }
         assertTrue(libvirt.virsh("domstate", shellName).out().contains("running"));
+    }
+
+    @Test
+    @Order(12)
+    void diskAttachResizeAndDetachGoThroughLibvirt() throws Exception {
+        String marker = "KVMJ-CLI-" + System.nanoTime();
+        Path raw = GuestDisks.marked(dir.resolve("hp-cli.raw"), DiskFormat.RAW, marker);
+        try (CliConsole con = CliConsole.attach(cli, "--connect", uri, "console", shellName)) {
+            GuestDisks.Shell sh = GuestDisks.over(con);
+            Result at = kvmj("disk", "attach", shellName, "path=" + raw + ",format=raw,cache=none,serial=KVMJ-CLI",
+                    "--json");
+            assertEquals(0, at.exit(), at.toString());
+            JsonNode a = at.json().path("drive");
+            String drive = a.path("drive").asText();
+            assertTrue(drive.matches("vd[a-z]"), "the first free target dev: " + at.out());
+            assertEquals(raw.toString(), a.path("file").asText(), at.out());
+            assertEquals("none", a.at("/cache/mode").asText(), at.out());
+            assertEquals("virtio", at.json().path("bus").asText(), at.out());
+            assertEquals(8L << 20, a.path("virtualSize").asLong(), at.out());
+            assertTrue(libvirt.virsh("dumpxml", shellName).out().contains("<source file='" + raw + "'"),
+                    "libvirt's live XML has it");
+            GuestDisks.Seen seen = GuestDisks.find(sh, marker);
+            assertEquals(8L * 1024 * 1024 / 512, seen.sectors(), seen.toString());
+            assertEquals("KVMJ-CLI", seen.serial(), seen.toString());
+
+            Result shrink = kvmj("disk", "resize", shellName, drive, "4M");
+            assertEquals(2, shrink.exit(), shrink.toString());
+            assertTrue(shrink.err().contains("refusing to shrink"), shrink.err());
+            Result grow = kvmj("disk", "resize", shellName, drive, "+8M", "--json");
+            assertEquals(0, grow.exit(), grow.toString());
+            assertEquals(8L << 20, grow.json().path("oldSize").asLong(), grow.out());
+            assertEquals(16L << 20, grow.json().path("newSize").asLong(), grow.out());
+            assertEquals(32768, GuestDisks.sectors(sh, seen.dev(), 32768), "the guest sees it grown");
+            Result info = CliProcess.sh(60, "qemu-img", "info", "-U", "--output=json", raw.toString());
+            assertEquals(16L << 20, info.json().path("virtual-size").asLong(), info.out());
+
+            Result dt = kvmj("disk", "detach", shellName, drive, "--json");
+            assertEquals(0, dt.exit(), dt.toString());
+            assertEquals(raw.toString(), dt.json().path("file").asText(), dt.out());
+            assertTrue(GuestDisks.gone(sh, seen.dev()), "the guest released " + seen.dev());
+            Result list = kvmj("disk", "list", shellName, "--json");
+            assertEquals(0, list.exit(), list.toString());
+            assertTrue(!list.out().contains(raw.toString()), "gone from disk list: " + list.out());
+            Result again = kvmj("disk", "detach", shellName, drive);
+            assertEquals(1, again.exit(), again.toString());
+            assertTrue(again.err().contains("has no disk '" + drive + "'"), again.err());
+            assertEquals(0, con.detach());
+        }
+        // a paused guest cannot release a disk: reported (exit 1), the removal stays pending until it runs again
+        assertEquals(0, libvirt.virsh("suspend", shellName).exit());
+        Result at = kvmj("disk", "attach", shellName, raw.toString(), "--json");
+        assertEquals(0, at.exit(), at.toString());
+        String drive = at.json().at("/drive/drive").asText();
+        Result held = kvmj("disk", "--timeout", "1", "detach", shellName, drive);
+        assertEquals(1, held.exit(), held.toString());
+        assertTrue(held.err().contains("did not release disk '" + drive + "' within 1 s"), held.err());
+        assertEquals(0, libvirt.virsh("resume", shellName).exit());
+        long end = System.nanoTime() + BOOT.toNanos();
+        while (libvirt.virsh("dumpxml", shellName).out().contains(raw.toString())) {
+            assertTrue(System.nanoTime() < end, "the pending removal completes once the guest runs");
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void theJavaApiAttachesResizesAndDetachesThroughLibvirt() throws Exception {
+        try (GuestBackend b = GuestBackend.connect(uri)) {
+            Path qcow2 = dir.resolve("hp-api.qcow2");
+            String drive = BackendChecks.attachResizeDetach(b, shellName, qcow2);
+            assertTrue(drive.matches("vd[a-z]"), "libvirt's target dev: " + drive);
+            assertTrue(!libvirt.virsh("dumpxml", shellName).out().contains(qcow2.toString()), "gone from libvirt's XML");
+        }
     }
 
     private static void awaitLine(Path file, String line, Duration timeout) throws Exception {

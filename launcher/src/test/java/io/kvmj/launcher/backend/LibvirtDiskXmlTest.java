@@ -60,4 +60,17 @@ class LibvirtDiskXmlTest {
                 + "<source file='/tmp/a&apos;b&amp;.qcow2'/></disk><disk name='sda' snapshot='no'/></disks>"
                 + "</domainsnapshot>", x);
     }
+
+    @Test
+    void theDiskElementToDetachAndTheNamesAHotPlugTakes() {
+        String vda = LibvirtDiskXml.diskElement(LIVE, "vda");
+        assertTrue(vda.startsWith("<disk") && vda.contains("<target bus=\"virtio\" dev=\"vda\"/>")
+                && vda.strip().endsWith("</disk>") && !vda.contains("sata"), vda);
+        assertEquals(LibvirtDiskXml.disks("<domain><devices>" + vda + "</devices></domain>"),
+                List.of(LibvirtDiskXml.disks(LIVE).get(0)), "the same disk read back");
+        assertNull(LibvirtDiskXml.diskElement(LIVE, "vdb"));
+        List<LibvirtDisk> disks = LibvirtDiskXml.disks(LIVE);
+        assertEquals("vdb", LibvirtHotplug.freeTarget(disks));
+        assertEquals("disk0", LibvirtHotplug.freeId(disks), "virtio-disk0 is libvirt's alias, not ua-disk0");
+    }
 }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@link GuestBackend#local()} does what {@code LibvirtBackendIT} shows over libvirt, with the same calls
  * ({@link BackendChecks}): one TCG busybox guest for the class (a shell on kvmj's console, a tmpfs marker, an 8 MiB
  * qcow2 disk), started through the backend; events of a QMP stop and cont, an external snapshot of its disk and the
- * commit back, the console (busy for a second client), a save and a restore keeping the marker.
+ * commit back, the console (busy for a second client), a save and a restore keeping the marker, a qcow2 disk
+ * hot-plugged, grown and hot-unplugged as the guest sees it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -106,5 +107,12 @@ class LocalBackendIT {
     @Order(3)
     void consoleSaveAndRestore() throws Exception {
         BackendChecks.consoleSaveAndRestore(local, name, shell.marker, dir.resolve("vm.save"));
+    }
+
+    @Test
+    @Order(4)
+    void diskAttachResizeAndDetach() throws Exception {
+        String drive = BackendChecks.attachResizeDetach(local, name, dir.resolve("hp-api.qcow2"));
+        assertTrue(drive.matches("disk\\d+"), "kvmj's first free diskN: " + drive);
     }
 }

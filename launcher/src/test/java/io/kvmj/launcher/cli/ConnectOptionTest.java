@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConnectOptionTest {
     @Test
     void commandsWithoutALibvirtFormRefuseConnect() {
-        for (String[] args : new String[][] {{"--connect", "qemu:///system", "disk", "detach", "vm1", "vda"},
-            {"-c", "qemu:///system", "disk", "resize", "vm1", "vda", "2G"},
+        for (String[] args : new String[][] {{"--connect", "qemu:///system", "disk", "backup", "vm1", "vda", "/tmp/kvmj-never.qcow2"},
             {"-c", "qemu:///system", "img", "info", "/dev/null"}, {"-c", "qemu:///system", "export", "vm1", "--format", "libvirt"}}) {
             InProcessCli.Run r = InProcessCli.run(args);
             assertEquals(2, r.exit(), String.join(" ", args) + ": " + r);
@@ -63,6 +62,55 @@ class ConnectOptionTest {
         InProcessCli.Run missing = InProcessCli.run("-c", "qemu:///system", "restore", "/nonexistent.save");
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no such file: /nonexistent.save"), missing.err());
+    }
+
+    @Test
+    void diskAttachOptionsWithNoLibvirtFormAreRefusedBeforeLibvirtIsReached() throws Exception {
+        java.nio.file.Path img = java.nio.file.Files.createTempFile("kvmj-connect-", ".raw");
+        try {
+            String p = "path=" + img;
+            String[][] refused = {{p + ",size=1", "size= is not available with --connect"},
+                {p + ",disposable=on", "disposable= is not available with --connect"},
+                {p + ",aio=native", "aio= is not available with --connect"},
+                {p + ",wwn=0x5000c500deadbe01", "wwn= is not available with --connect"},
+                {p + ",bus=scsi", "bus=scsi is not available with --connect"},
+                {p + ",cache=unsafe", "cache=unsafe is not available with --connect"},
+                {"path=/nonexistent.raw", "no such image file: /nonexistent.raw"}};
+            for (String[] r : refused) {
+                InProcessCli.Run run = InProcessCli.run("-c", "qemu:///system", "disk", "attach", "vm1", r[0]);
+                assertEquals(2, run.exit(), r[0] + ": " + run);
+                assertEquals(1, run.err().strip().lines().count(), "one line: " + run);
+                assertTrue(run.err().contains(r[1]), run.err());
+            }
+            InProcessCli.Run json = InProcessCli.run("-c", "qemu:///system", "disk", "attach", "vm1", p + ",size=1", "--json");
+            assertEquals(2, json.exit(), json.toString());
+            assertTrue(json.out().contains("\"error\""), "--json: the error object: " + json.out());
+            InProcessCli.Run rel = InProcessCli.run("-c", "qemu+ssh://h/system", "disk", "attach", "vm1", "path=d.raw");
+            assertEquals(2, rel.exit(), rel.toString());
+            assertTrue(rel.err().contains("absolute path on the daemon's host"), rel.err());
+            InProcessCli.Run noFormat = InProcessCli.run("-c", "qemu+ssh://h/system", "disk", "attach", "vm1", "/vm/d.raw");
+            assertEquals(2, noFormat.exit(), noFormat.toString());
+            assertTrue(noFormat.err().contains("give format=qcow2|raw"), noFormat.err());
+        } finally {
+            java.nio.file.Files.delete(img);
+        }
+    }
+
+    @Test
+    void diskResizeAttachDetachHaveALibvirtForm() throws Exception {
+        // past the --connect guard: they reach libvirt, whose error for an unknown driver is exit 1
+        java.nio.file.Path img = java.nio.file.Files.createTempFile("kvmj-connect-", ".raw");
+        for (String[] args : new String[][] {{"disk", "resize", "vm1", "vda", "+1G"}, {"disk", "detach", "vm1", "vdb"},
+            {"disk", "attach", "vm1", "path=" + img + ",format=raw"}}) {
+            String[] a = new String[args.length + 2];
+            a[0] = "-c";
+            a[1] = "nosuchdriver:///x";
+            System.arraycopy(args, 0, a, 2, args.length);
+            InProcessCli.Run r = InProcessCli.run(a);
+            assertEquals(1, r.exit(), String.join(" ", args) + ": " + r);
+            assertTrue(r.err().contains("cannot connect to libvirt at nosuchdriver:///x"), r.err());
+        }
+        java.nio.file.Files.delete(img);
     }
 
     @Test
