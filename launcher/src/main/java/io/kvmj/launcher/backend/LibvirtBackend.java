@@ -44,7 +44,6 @@ import org.libvirt.LibvirtException;
  */
 public final class LibvirtBackend implements GuestBackend {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration POLL = Duration.ofMillis(100);
     /** libvirt's default error function prints every error on stderr; kvmj reports them itself (held: JNA callback). */
     private static final org.libvirt.ErrorCallback QUIET = new org.libvirt.ErrorCallback();
 
