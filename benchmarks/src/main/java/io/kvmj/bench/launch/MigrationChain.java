@@ -105,20 +105,30 @@ final class MigrationChain implements AutoCloseable {
         return new Step(rr.wallMs(), rr.totalTimeMs(), rr.downtimeMs(), rr.transferredBytes());
     }
 
-    /** What the bare holder's QEMU says, for a failure note: alive or its exit status, and its log's tail. */
-    String rawHolderState() {
+    /**
+     * What the QEMU holding the guest says, for a failure note: alive or its exit status, the tails of its log and
+     * of the guest's console (a guest kernel that crashed after a move shows there).
+     */
+    String holderState() {
+        if (kvmj != null) {
+            return "kvmj QEMU " + kvmj.name() + (kvmj.isAlive() ? " alive" : " exited") + ", console: "
+                    + tail(kvmj.runtimeDir().consoleLog());
+        }
         if (raw == null) {
-            return "no bare QEMU holds the guest";
+            return "no QEMU holds the guest";
         }
-        String s = "bare QEMU " + rawName + (raw.isAlive() ? " alive" : " exited " + raw.exitValue());
+        return "bare QEMU " + rawName + (raw.isAlive() ? " alive" : " exited " + raw.exitValue()) + ", log: "
+                + tail(rawScratch.resolve("qemu.log")) + ", console: " + tail(rawScratch.resolve("console.log"))
+                + ", its QMP client " + (rawQmp == null ? "none" : rawQmp.state());
+    }
+
+    private static String tail(Path file) {
         try {
-            String log = Files.readString(rawScratch.resolve("qemu.log")).strip();
-            s += log.isEmpty() ? ", empty log" : ", log: " + log.substring(Math.max(0, log.length() - 400))
-                    .replace('\n', ' ');
+            String s = Files.readString(file).strip();
+            return s.isEmpty() ? "(empty)" : s.substring(Math.max(0, s.length() - 400)).replace('\n', ' ');
         } catch (java.io.IOException e) {
-            s += ", no log";
+            return "(none)";
         }
-        return s + ", its QMP client " + (rawQmp == null ? "none" : rawQmp.state());
     }
 
     private MigrationSource rawSource() {

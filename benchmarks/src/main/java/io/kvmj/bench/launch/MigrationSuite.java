@@ -126,7 +126,7 @@ public final class MigrationSuite implements Suite {
                     why.append(t == e ? "" : " <- ").append(t);
                 }
                 ctx.note("migrate: " + workload + ", pair " + i + " failed, figures from the " + done + " pairs "
-                        + "before it: " + why + " (" + chain.rawHolderState() + ")");
+                        + "before it: " + why + " (" + chain.holderState() + ")");
                 break;
             }
         }
