@@ -110,7 +110,7 @@ final class DebianBoot {
     }
 
     /** A fresh qcow2 overlay on {@code base} (backing format given). */
-    private static Path overlay(Path base, Path overlay) throws IOException, InterruptedException {
+    static Path overlay(Path base, Path overlay) throws IOException, InterruptedException {
         Files.deleteIfExists(overlay);
         Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b",
                 base.toString(), overlay.toString()).inheritIO().start();
@@ -135,7 +135,7 @@ final class DebianBoot {
         }
     }
 
-    private static void deleteAll(Path dir) {
+    static void deleteAll(Path dir) {
         try (var s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -4,6 +4,7 @@ import io.kvmj.bench.qmp.MinimalQmpClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -18,9 +19,11 @@ import java.util.regex.Pattern;
 final class RawMigration {
     private static final Pattern TOTAL = Pattern.compile("\"total-time\":\\s*(\\d+)");
     private static final Pattern DOWNTIME = Pattern.compile("\"downtime\":\\s*(\\d+)");
+    private static final Pattern TRANSFERRED = Pattern.compile("\"transferred\":\\s*(\\d+)");
 
     /** A finished raw migration: wall time from spawning the destination to the destination running. */
-    record Result(double wallMs, long totalTimeMs, long downtimeMs, Process destination, Path destinationQmp) {
+    record Result(double wallMs, long totalTimeMs, long downtimeMs, long transferredBytes, Process destination,
+                  Path destinationQmp) {
     }
 
     private RawMigration() {
@@ -28,9 +31,11 @@ final class RawMigration {
 
     /**
      * Migrates the QEMU whose QMP server socket is {@code sourceQmp} into a new bare QEMU started from
-     * {@code kvmjDestinationArgv} (rewritten into {@code scratch}); quits the source.
+     * {@code kvmjDestinationArgv} (rewritten into {@code scratch}); quits the source. Past {@code timeout} it sends
+     * {@code migrate_cancel}, kills the destination and throws.
      */
-    static Result run(Path sourceQmp, List<String> kvmjDestinationArgv, Path scratch) throws Exception {
+    static Result run(Path sourceQmp, List<String> kvmjDestinationArgv, Path scratch, Duration timeout)
+            throws Exception {
         long t0 = System.nanoTime();
         KvmjLaunch.Rewritten r = KvmjLaunch.rewrite(kvmjDestinationArgv, scratch);
         Path sock = scratch.resolve("mig.sock");
@@ -52,13 +57,20 @@ final class RawMigration {
                     + "{\"capability\":\"pause-before-switchover\",\"state\":false}]}}");
             src.execute("{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"max-bandwidth\":1099511627776}}");
             check(src.execute("{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:" + sock + "\"}}"));
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 last = src.execute("{\"execute\":\"query-migrate\"}");
                 if (last.contains("\"status\": \"completed\"") || last.contains("\"status\":\"completed\"")) {
                     break;
                 }
                 if (last.contains("\"failed\"") || last.contains("\"cancelled\"")) {
+                    dest.destroyForcibly();
                     throw new IOException("raw migration failed: " + last);
+                }
+                if (System.nanoTime() > deadline) {
+                    src.execute("{\"execute\":\"migrate_cancel\"}");
+                    dest.destroyForcibly();
+                    throw new IOException("raw migration did not complete in " + timeout.toSeconds() + " s: " + last);
                 }
                 Thread.sleep(100);
             }
@@ -75,7 +87,8 @@ final class RawMigration {
         } catch (IOException e) {
             // the source may close the socket before replying to quit
         }
-        return new Result(wall, number(TOTAL, last), number(DOWNTIME, last), dest, destQmp);
+        return new Result(wall, number(TOTAL, last), number(DOWNTIME, last), number(TRANSFERRED, last), dest,
+                destQmp);
     }
 
     private static void check(String reply) throws IOException {
