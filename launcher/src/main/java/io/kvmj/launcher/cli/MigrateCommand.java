@@ -11,6 +11,7 @@ import io.kvmj.launcher.LaunchOptions;
 import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.SpecFile;
 import io.kvmj.launcher.migrate.LiveMigration;
+import io.kvmj.launcher.migrate.Migratability;
 import io.kvmj.launcher.migrate.Migration;
 import io.kvmj.launcher.migrate.MigrationException;
 import io.kvmj.launcher.migrate.MigrationOptions;
@@ -120,6 +121,7 @@ public final class MigrateCommand implements Callable<Integer> {
             return fail(out, err, ExitCodes.USAGE, "guest '" + name + "' has no recorded spec (" + SpecFile.NAME
                     + "; launched from raw QEMU arguments?): kvmj cannot start its destination");
         }
+        guestSpec.ifPresent(g -> Migratability.warnings(g).forEach(w -> err.println("kvmj migrate: warning: " + w)));
         QmpMonitor qmp;
         try {
             qmp = GuestRegistry.connect(info, Duration.ofSeconds(10));

@@ -126,6 +126,7 @@ class DebianGuestIT {
         assertEquals(0, kg.exit(), kg.toString());
         publicKey = Files.readString(dir.resolve("id_ed25519.pub")).trim();
         spec = GuestSpec.builder(NAME).accelerator(Accelerator.TCG).cpus(2).memoryMiB(1024)
+                .cpu(io.kvmj.launcher.migrate.MigrationTestGuest.CPU) // it moves: a migration-safe model
                 .disk(DiskSpec.file("root", disk).format(DiskFormat.QCOW2).bus(DiskBus.VIRTIO_BLK).build())
                 .nic(NicSpec.user("net0"))
                 .cloudInit(CloudInitSpec.builder().rootSshKey(publicKey).hostname(HOSTNAME).instanceId("kvmj-it-1")
