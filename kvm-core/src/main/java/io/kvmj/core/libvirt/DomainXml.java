@@ -7,6 +7,7 @@ import io.kvmj.core.model.GuestSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * kvmj guest specs to and from libvirt domain XML ({@code virsh define}/{@code virsh dumpxml}).
@@ -27,6 +28,8 @@ import org.w3c.dom.Document;
  * DomainImport back = DomainXml.importXml(x.xml());          // back.spec().equals(spec)
  * String disk = DomainXml.hotplugDisk(DiskSpec.file("disk1", Path.of("/vm/data.raw")).format(DiskFormat.RAW)
  *         .build(), "vdb").xml();                              // virsh attach-device vm1 disk.xml --live
+ * String backup = DomainXml.diskBackup(List.of("vda", "vdb"), "vdb", "/vm/vdb-backup.qcow2", "qcow2");
+ *                                                              // virsh backup-begin vm1 backup.xml
  * }</pre>
  */
 public final class DomainXml {
@@ -94,5 +97,36 @@ public final class DomainXml {
             throw new LibvirtRefusedException(refusals);
         }
         return new DomainExport(Xml.write(d), notes);
+    }
+
+    /**
+     * The {@code <domainbackup>} of a push-mode full backup of disk {@code dev} into a new image {@code file} (a path
+     * on the daemon's host) of format {@code format} ({@code qcow2} or {@code raw}), for {@code virDomainBackupBegin}
+     * without a checkpoint; every other disk of {@code disks} (the domain's target devs) is left out
+     * ({@code backup='no'}).
+     *
+     * @throws IllegalArgumentException {@code dev} is not one of {@code disks}
+     */
+    public static String diskBackup(List<String> disks, String dev, String file, String format) {
+        if (!disks.contains(dev)) {
+            throw new IllegalArgumentException("no disk '" + dev + "' among " + disks);
+        }
+        Document d = Xml.builder().newDocument();
+        Element root = d.createElement("domainbackup");
+        d.appendChild(root);
+        Element list = Xml.add(root, "disks");
+        for (String t : disks) {
+            Element disk = Xml.add(list, "disk");
+            disk.setAttribute("name", t);
+            if (t.equals(dev)) {
+                disk.setAttribute("backup", "yes");
+                disk.setAttribute("type", "file");
+                Xml.add(disk, "target").setAttribute("file", file);
+                Xml.add(disk, "driver").setAttribute("type", format);
+            } else {
+                disk.setAttribute("backup", "no");
+            }
+        }
+        return Xml.write(d);
     }
 }

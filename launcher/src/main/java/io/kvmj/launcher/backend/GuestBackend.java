@@ -1,6 +1,7 @@
 package io.kvmj.launcher.backend;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.launcher.ShutdownResult;
@@ -25,8 +26,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>What {@code kvmj [-c URI] events|console|save|restore|disk list|snapshot|commit|resize|attach|detach} do, with
- * the same meaning on both backends:
+ * <p>What {@code kvmj [-c URI] events|console|save|restore|disk list|snapshot|commit|resize|attach|detach|backup}
+ * do, with the same meaning on both backends:
  *
  * <pre>{@code
  * try (GuestBackend b = GuestBackend.connect(uri);
@@ -39,6 +40,7 @@ import java.util.function.Consumer;
  *             .format(DiskFormat.QCOW2).build());               // hot-plugged: local disk1, libvirt vdb
  *     b.diskResize("vm1", data.drive(), 16L << 30, false);      // grown to 16 GiB; the guest sees it
  *     b.diskDetach("vm1", data.drive(), Duration.ofSeconds(30)); // gone once the guest released it
+ *     b.diskBackup("vm1", "vda", Path.of("/vm/vda-backup.qcow2"), ImageFormat.QCOW2, Duration.ofHours(1));
  *     b.save("vm1", Path.of("/vm/vm1.save"));                  // stopped; an open console ends
  *     b.restore(Path.of("/vm/vm1.save"));                      // running again where it was
  * }
@@ -168,6 +170,18 @@ public interface GuestBackend extends AutoCloseable {
      *                                         (the removal stays pending)
      */
     void diskDetach(String name, String drive, Duration timeout);
+
+    /**
+     * {@code kvmj disk backup}: a full copy of what the running guest's disk {@code drive} holds at the moment the
+     * backup starts (its whole backing chain, flattened) into the new image {@code target} of {@code format} (qcow2 or
+     * raw), waiting up to {@code timeout} for the job (local: {@code blockdev-backup sync=full}; libvirt:
+     * {@code virDomainBackupBegin} push mode, a daemon on this host only). The guest keeps running. A failure, the
+     * timeout or an interrupt cancels the job and removes the partial {@code target}. Returns the disk backed up.
+     *
+     * @throws IllegalArgumentException {@code target} exists (never overwritten), or the backend cannot back up there
+     */
+    BackendDisk diskBackup(String name, String drive, Path target, ImageFormat format, Duration timeout)
+            throws InterruptedException;
 
     @Override
     void close();

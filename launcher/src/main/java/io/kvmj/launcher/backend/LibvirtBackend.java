@@ -409,6 +409,13 @@ public final class LibvirtBackend implements GuestBackend {
         return new BackendResize(drive, before, diskCapacity(name, drive));
     }
 
+    /** {@inheritDoc} Here: {@code virsh backup-begin} of that disk alone, its job polled ({@link LibvirtBackup}). */
+    @Override
+    public BackendDisk diskBackup(String name, String drive, Path target, io.kvmj.core.image.ImageFormat format,
+                                  Duration timeout) throws InterruptedException {
+        return LibvirtBackup.disk(this, name, drive, target, format, timeout, (done, total) -> { });
+    }
+
     /** {@inheritDoc} Here: {@code virsh attach-device --live} of {@link DomainXml#hotplugDisk} at the first free vdX. */
     @Override
     public BackendDisk diskAttach(String name, DiskSpec disk) {

@@ -177,6 +177,13 @@ final class LocalBackend implements GuestBackend {
         LocalDiskJobs.detach(name, drive, timeout);
     }
 
+    /** {@inheritDoc} Here: {@code blockdev-backup sync=full} into a qemu-img-created image, as {@code kvmj disk backup}. */
+    @Override
+    public BackendDisk diskBackup(String name, String drive, Path target, io.kvmj.core.image.ImageFormat format,
+                                  Duration timeout) throws InterruptedException {
+        return LocalDiskJobs.backup(name, drive, target, format, timeout);
+    }
+
     @Override
     public void close() {
         // nothing held

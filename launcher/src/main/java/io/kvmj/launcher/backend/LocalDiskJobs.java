@@ -1,6 +1,7 @@
 package io.kvmj.launcher.backend;
 
 import io.kvmj.core.image.ByteSize;
+import io.kvmj.core.image.ImageFormat;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.core.model.DiskSpec;
 import io.kvmj.core.model.InvalidSpecException;
@@ -30,8 +31,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * {@link LocalBackend}'s disk operations, on the storage classes {@code kvmj disk list|snapshot|commit|resize|attach|
- * detach} use: {@link Drives} (query-block), {@link LiveStorage} (blockdev-snapshot-sync, block-commit with pivot,
- * block_resize), {@link DiskHotplug} (blockdev-add and device_add, device_del), {@link Quiesce}
+ * detach|backup} use: {@link Drives} (query-block), {@link LiveStorage} (blockdev-snapshot-sync, block-commit with
+ * pivot, block_resize, blockdev-backup), {@link DiskHotplug} (blockdev-add and device_add, device_del), {@link Quiesce}
  * (the guest agent's freeze and thaw) and {@link LiveDisks#record} (the guest's recorded spec follows the new active
  * image, for save and migrate).
  *
@@ -94,28 +95,66 @@ final class LocalDiskJobs {
             DriveInfo d = inserted(resolve(qmp, name, drive));
             ImageLayer into = base(d, base);
             LiveStorage storage = new LiveStorage(qmp, new QemuImg());
-            // on another thread, so that an interrupt of this one cancels the job (as Ctrl-C does in the CLI)
-            CompletableFuture<Void> job = CompletableFuture.runAsync(() ->
-                    storage.commit(d.activeNode(), d.activeNode(), into.node(), p -> { }), r -> {
-                        Thread t = new Thread(r, "kvmj-disk-commit-" + name);
-                        t.setDaemon(true);
-                        t.start();
-                    });
-            try {
-                job.get();
-            } catch (InterruptedException e) {
-                storage.requestCancel();
-                try {
-                    job.join();
-                } catch (RuntimeException ended) {
-                    // cancelled (JobCancelledException) or failed: either way the disk stays on its active layer
-                }
-                throw e;
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new GuestException(String.valueOf(e.getCause()));
-            }
+            cancellable(storage, "kvmj-disk-commit-" + name,
+                    () -> storage.commit(d.activeNode(), d.activeNode(), into.node(), p -> { }));
             LiveDisks.record(guest.runtimeDir(), qmp);
             return of(Drives.resolve(Drives.query(qmp), d.id()));
+        }
+    }
+
+    static BackendDisk backup(String name, String drive, Path target, ImageFormat format, Duration timeout)
+            throws InterruptedException {
+        Path file = target.toAbsolutePath().normalize();
+        try (QmpMonitor qmp = GuestRegistry.connect(GuestRegistry.require(name), CONNECT)) {
+            DriveInfo d = inserted(resolve(qmp, name, drive));
+            if (Files.exists(file)) {
+                throw new IllegalArgumentException(file + " already exists; refusing to overwrite it");
+            }
+            LiveStorage storage = new LiveStorage(qmp, new QemuImg()).jobTimeout(timeout);
+            try {
+                cancellable(storage, "kvmj-disk-backup-" + name,
+                        () -> storage.backup(d.activeNode(), d.virtualSize(), file, format, p -> { }));
+            } catch (BlockJobException e) {
+                deletePartial(file);
+                throw new GuestException("guest '" + name + "': " + e.getMessage(), e);
+            } catch (InterruptedException | RuntimeException e) {
+                deletePartial(file);
+                throw e;
+            }
+            return of(d);
+        }
+    }
+
+    private static void deletePartial(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+            // the job's failure is the error to report
+        }
+    }
+
+    /**
+     * Runs {@code job} on another thread, so that an interrupt of this one cancels it ({@link
+     * LiveStorage#requestCancel}, as Ctrl-C does in the CLI) and waits until it has ended.
+     */
+    private static void cancellable(LiveStorage storage, String thread, Runnable job) throws InterruptedException {
+        CompletableFuture<Void> f = CompletableFuture.runAsync(job, r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            storage.requestCancel();
+            try {
+                f.join();
+            } catch (RuntimeException ended) {
+                // cancelled (JobCancelledException) or failed: either way the job is over
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new GuestException(String.valueOf(e.getCause()));
         }
     }
 

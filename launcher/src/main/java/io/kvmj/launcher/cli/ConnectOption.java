@@ -14,9 +14,10 @@ final class ConnectOption {
     /** Commands that have a libvirt form ({@link LibvirtCli}). */
     static final List<String> SUPPORTED = List.of("run", "list", "stop", "qmp", "agent", "events", "console", "save",
             "restore");
-    /** Subcommands (parent and name) that have a libvirt form ({@link LibvirtDiskCli}, {@link LibvirtDiskHotplugCli}). */
+    /** Subcommands (parent and name) that have a libvirt form ({@link LibvirtDiskCli}, {@link LibvirtDiskHotplugCli},
+     * {@link LibvirtDiskBackupCli}). */
     static final List<String> SUPPORTED_SUB = List.of("disk list", "disk snapshot", "disk commit", "disk resize",
-            "disk attach", "disk detach");
+            "disk attach", "disk detach", "disk backup");
 
     private ConnectOption() {
     }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kvmj disk backup NAME DRIVE TARGET [--format qcow2|raw]}: a point-in-time full copy of a running drive
- * ({@code blockdev-backup sync=full}) into a new image, with progress.
+ * ({@code blockdev-backup sync=full}) into a new image, with progress. With {@code --connect URI} (a daemon on this
+ * host): {@code virDomainBackupBegin} push mode ({@link LibvirtDiskBackupCli}), DRIVE the target dev.
+ * <pre>{@code kvmj disk backup vm1 disk0 /vm/disk0-backup.qcow2 --json}</pre>
  */
 @Command(name = "backup", mixinStandardHelpOptions = true,
     description = {"Back up a running guest's drive into a new image: a full copy of what the guest sees at the "
@@ -60,6 +62,10 @@ public final class DiskBackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String connect = ConnectOption.uri(disk.spec);
+        if (connect != null) {
+            return LibvirtDiskBackupCli.backup(this, connect);
+        }
         return disk.withGuest((qmp, guest) -> {
             ImageFormat fmt = format;
             // checked before DRIVE is looked up: an existing TARGET is a usage error whatever the drive

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code kvmj --connect URI run|list|qmp|agent|events|stop} against a private libvirtd (one daemon, one TCG demo guest for
  * the class): the demo guest's spec is started through libvirt, listed, queried over libvirt's monitor and stopped by
  * the ACPI rung of libvirt's ladder (before that, {@code --connect URI disk list|snapshot|commit} on its scratch
- * disk: an external disk-only snapshot libvirt knows of, committed back and pivoted) (the demo guest idles until its power button); {@code kvmj export NAME} of a
+ * disk: an external disk-only snapshot libvirt knows of, committed back and pivoted; then {@code disk backup} of it
+ * while it runs, qcow2 by the CLI and raw by the Java API, each compared with the disk by qemu-img, an existing
+ * target refused and untouched) (the demo guest idles until its power button); {@code kvmj export NAME} of a
  * local guest gives its recorded spec's domain XML; a {@code qemu+ssh://} URI reaches libvirt unchanged. A second
  * guest with a busybox shell on its pty console (one more TCG boot) is driven through {@code --connect URI console},
  * saved and restored ({@code --connect URI save|restore}), its tmpfs marker intact after the restore. The Java API
@@ -259,6 +261,58 @@ class LibvirtBackendIT {
 
     @Test
     @Order(6)
+    void diskBackupCopiesTheRunningScratchDiskThroughLibvirt() throws Exception {
+        String base = demo.disk().toString();
+        String drive = LibvirtDiskXml.disks(libvirt.virsh("dumpxml", name).out()).stream()
+                .filter(d -> base.equals(d.file())).findFirst().orElseThrow().target();
+        Path backup = dir.resolve("scratch-backup.qcow2");
+        Result b = kvmj("disk", "backup", name, drive, backup.toString(), "--json");
+        assertEquals(0, b.exit(), b.toString());
+        JsonNode j = b.json();
+        assertEquals(backup.toString(), j.path("target").asText(), b.out());
+        assertEquals("qcow2", j.path("format").asText(), b.out());
+        assertEquals(base, j.at("/drive/file").asText(), "the guest stays on its disk: " + b.out());
+        Result info = CliProcess.sh(60, "qemu-img", "info", "-U", "--output=json", backup.toString());
+        assertEquals(0, info.exit(), info.toString());
+        assertEquals("qcow2", info.json().path("format").asText(), info.out());
+        assertEquals(j.path("virtualSize").asLong(), info.json().path("virtual-size").asLong(), info.out());
+        assertTrue(info.json().path("backing-filename").isMissingNode(), "a full copy, standalone: " + info.out());
+        Result same = CliProcess.sh(60, "qemu-img", "compare", "-U", base, backup.toString());
+        assertEquals(0, same.exit(), "the backup holds the disk's content: " + same);
+
+        byte[] kept = Files.readAllBytes(backup);
+        Result again = kvmj("disk", "backup", name, drive, backup.toString());
+        assertEquals(2, again.exit(), again.toString());
+        assertTrue(again.err().contains("already exists"), again.err());
+        assertTrue(java.util.Arrays.equals(kept, Files.readAllBytes(backup)), "an existing target is left untouched");
+        Path other = dir.resolve("scratch-backup2.qcow2");
+        Result speed = kvmj("disk", "backup", name, drive, other.toString(), "--speed", "1M");
+        assertEquals(2, speed.exit(), speed.toString());
+        assertTrue(speed.err().contains("--speed is not available with --connect"), speed.err());
+        Result remote = cli.run(60, "--connect", "qemu+ssh://nobody@192.0.2.1/system", "disk", "backup", name, drive,
+                other.toString());
+        assertEquals(2, remote.exit(), remote.toString());
+        Result none = kvmj("disk", "backup", name, "vdz", other.toString());
+        assertEquals(1, none.exit(), none.toString());
+        assertTrue(none.err().contains("has no disk 'vdz'"), none.err());
+        assertTrue(!Files.exists(other), "no target left behind");
+
+        try (GuestBackend g = GuestBackend.connect(uri)) {
+            Path raw = dir.resolve("scratch-backup.raw");
+            BackendDisk d = g.diskBackup(name, drive, raw, io.kvmj.core.image.ImageFormat.RAW, Duration.ofSeconds(60));
+            assertEquals(base, d.file());
+            Result rawInfo = CliProcess.sh(60, "qemu-img", "info", "-U", "--output=json", raw.toString());
+            assertEquals("raw", rawInfo.json().path("format").asText(), rawInfo.out());
+            Result rawSame = CliProcess.sh(60, "qemu-img", "compare", "-U", base, raw.toString());
+            assertEquals(0, rawSame.exit(), "the raw backup holds the disk's content: " + rawSame);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> g.diskBackup(name, drive, raw, io.kvmj.core.image.ImageFormat.RAW, Duration.ofSeconds(60)));
+            assertEquals("running", g.qmp(name, "query-status", null, Duration.ofSeconds(10)).path("status").asText());
+        }
+    }
+
+    @Test
+    @Order(7)
     void stopPowersTheGuestOffThroughAcpi() throws Exception {
         awaitLine(consoleLog, "KVMJ-DEMO: waiting for the ACPI power button", BOOT);
         Process events = cli.start("--connect", uri, "events", name);
@@ -289,7 +343,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRemoteUriIsPassedToLibvirtUnchanged() throws Exception {
         // nothing listens on port 1: libvirt's ssh transport fails, and says so naming the URI kvmj passed
         String remote = "qemu+ssh://nobody@127.0.0.1:1/system?no_tty=1";
@@ -299,7 +353,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void exportOfARunningLocalGuestIsItsRecordedSpec() throws Exception {
         GuestSpec paused = demo.guestSpec(name).toBuilder().startPaused(true).build(); // no boot: QEMU -S
         Path pausedFile = Files.writeString(dir.resolve("paused.json"), GuestSpecJson.write(paused));
@@ -321,7 +375,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void consoleGoesThroughLibvirtsConsoleStream() throws Exception {
         Result run = kvmj("run", "--spec", shellSpec.toString(), "--detach", "--json");
         assertEquals(0, run.exit(), run.toString());
@@ -340,7 +394,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void saveStopsTheDomainAndRestoreBringsItBackWhereItWas() throws Exception {
         Path save = dir.resolve("shell.save");
         try (CliConsole watching = CliConsole.attach(cli, "--connect", uri, "console", shellName)) {
@@ -388,7 +442,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void theJavaApiDrivesConsoleSaveAndRestoreThroughLibvirt() throws Exception {
         try (GuestBackend b = GuestBackend.connect(uri)) {
             BackendChecks.consoleSaveAndRestore(b, shellName, shell.marker, dir.resolve("shell-api.save"));
@@ -397,7 +451,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void diskAttachResizeAndDetachGoThroughLibvirt() throws Exception {
         String marker = "KVMJ-CLI-" + System.nanoTime();
         Path raw = GuestDisks.marked(dir.resolve("hp-cli.raw"), DiskFormat.RAW, marker);
@@ -459,7 +513,7 @@ class LibvirtBackendIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void theJavaApiAttachesResizesAndDetachesThroughLibvirt() throws Exception {
         try (GuestBackend b = GuestBackend.connect(uri)) {
             Path qcow2 = dir.resolve("hp-api.qcow2");

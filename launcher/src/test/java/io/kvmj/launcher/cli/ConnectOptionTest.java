@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConnectOptionTest {
     @Test
     void commandsWithoutALibvirtFormRefuseConnect() {
-        for (String[] args : new String[][] {{"--connect", "qemu:///system", "disk", "backup", "vm1", "vda", "/tmp/kvmj-never.qcow2"},
-            {"-c", "qemu:///system", "img", "info", "/dev/null"}, {"-c", "qemu:///system", "export", "vm1", "--format", "libvirt"}}) {
+        for (String[] args : new String[][] {{"-c", "qemu:///system", "img", "info", "/dev/null"}, {"-c", "qemu:///system", "export", "vm1", "--format", "libvirt"}}) {
             InProcessCli.Run r = InProcessCli.run(args);
             assertEquals(2, r.exit(), String.join(" ", args) + ": " + r);
             assertTrue(r.err().contains("--connect is not supported here"), r.err());
@@ -94,6 +93,29 @@ class ConnectOptionTest {
         } finally {
             java.nio.file.Files.delete(img);
         }
+    }
+
+    @Test
+    void diskBackupOptionsWithNoLibvirtFormAnExistingTargetAndARemoteUriAreRefused() {
+        String[][] refused = {{"qemu:///system", "/tmp/kvmj-never.qcow2", "--speed", "1M", "--speed is not available"},
+            {"qemu:///system", "/tmp/kvmj-never.qcow2", "--qemu-img", "/bin/true", "--qemu-img is not available"},
+            {"qemu:///system", "/etc/hostname", "--format", "raw", "/etc/hostname already exists; refusing to overwrite"},
+            {"qemu+ssh://h/system", "/tmp/kvmj-never.qcow2", "--format", "raw", "a remote --connect URI is not supported"}};
+        for (String[] r : refused) {
+            InProcessCli.Run run = InProcessCli.run("-c", r[0], "disk", "backup", "vm1", "vda", r[1], r[2], r[3]);
+            assertEquals(2, run.exit(), String.join(" ", r) + ": " + run);
+            assertEquals(1, run.err().strip().lines().count(), "one line: " + run);
+            assertTrue(run.err().contains(r[4]), run.err());
+        }
+        InProcessCli.Run json = InProcessCli.run("-c", "qemu:///system", "disk", "backup", "vm1", "vda", "/etc/hostname",
+                "--json");
+        assertEquals(2, json.exit(), json.toString());
+        assertTrue(json.out().contains("\"error\""), "--json: the error object: " + json.out());
+        // past the guards: it reaches libvirt, whose error for an unknown driver is exit 1
+        InProcessCli.Run past = InProcessCli.run("-c", "nosuchdriver:///x", "disk", "backup", "vm1", "vda",
+                "/tmp/kvmj-never.qcow2");
+        assertEquals(1, past.exit(), past.toString());
+        assertTrue(past.err().contains("cannot connect to libvirt at nosuchdriver:///x"), past.err());
     }
 
     @Test
