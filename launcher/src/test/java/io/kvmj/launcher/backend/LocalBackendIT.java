@@ -1,6 +1,8 @@
 package io.kvmj.launcher.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmj.core.model.Accelerator;
@@ -111,6 +113,19 @@ class LocalBackendIT {
 
     @Test
     @Order(4)
+    void diskBackupCopiesTheRunningDisk() throws Exception {
+        Path copy = dir.resolve("d0-backup.qcow2");
+        local.diskBackup(name, "d0", copy, io.kvmj.core.image.ImageFormat.QCOW2, Duration.ofMinutes(2));
+        CliProcess.Result cmp = CliProcess.sh(60, "qemu-img", "compare", "-U", disk.toString(), copy.toString());
+        assertEquals(0, cmp.exit(), "the backup holds the disk's content: " + cmp);
+        byte[] before = Files.readAllBytes(copy);
+        assertThrows(RuntimeException.class, () -> local.diskBackup(name, "d0", copy,
+                io.kvmj.core.image.ImageFormat.QCOW2, Duration.ofMinutes(2)), "an existing target is refused");
+        assertArrayEquals(before, Files.readAllBytes(copy), "and left untouched");
+    }
+
+    @Test
+    @Order(5)
     void diskAttachResizeAndDetach() throws Exception {
         String drive = BackendChecks.attachResizeDetach(local, name, dir.resolve("hp-api.qcow2"));
         assertTrue(drive.matches("disk\\d+"), "kvmj's first free diskN: " + drive);
