@@ -122,6 +122,9 @@ public final class MigrateCommand implements Callable<Integer> {
                     + "; launched from raw QEMU arguments?): kvmj cannot start its destination");
         }
         guestSpec.ifPresent(g -> Migratability.warnings(g).forEach(w -> err.println("kvmj migrate: warning: " + w)));
+        if (postcopy) {
+            guestSpec.flatMap(Migratability::postcopyWarning).ifPresent(w -> err.println("kvmj migrate: warning: " + w));
+        }
         QmpMonitor qmp;
         try {
             qmp = GuestRegistry.connect(info, Duration.ofSeconds(10));

@@ -24,6 +24,14 @@ class MigratabilityTest {
     }
 
     @Test
+    void postCopyOfATcgGuestIsWarnedAbout() {
+        GuestSpec tcg = GuestSpec.builder("g").accelerator(io.kvmj.core.model.Accelerator.TCG).build();
+        assertTrue(Migratability.postcopyWarning(tcg).orElseThrow().startsWith("post-copy under TCG is unreliable"));
+        assertTrue(Migratability.postcopyWarning(tcg.toBuilder().accelerator(io.kvmj.core.model.Accelerator.KVM)
+                .build()).isEmpty());
+    }
+
+    @Test
     void aNinePShareIsRefusedWithItsTag() {
         GuestSpec s = GuestSpec.builder("g").share(NinePShare.of("host", Path.of("/tmp"))).build();
         assertTrue(Migratability.problems(s).get(0).startsWith("9p share 'host'"), Migratability.problems(s).toString());
