@@ -35,9 +35,7 @@ public final class Migratability {
      * What does not block a move but makes it unsafe, one line each; empty when nothing. Today: a CPU model that is
      * not migration-safe ({@code max}, {@code host}: the guest sees whatever the accelerator offers, so a
      * destination QEMU on another host or version may differ; QEMU's qemu-cpu-models(7) recommends a named model
-     * for guests that move). Under TCG on QEMU 7.2 kvmj's tests saw {@code -cpu max} guests (5-level paging on)
-     * crash right after pre-copy and post-copy moves on a loaded host, with kvmj and with a bare QEMU alike; with
-     * {@code qemu64} they did not.
+     * for guests that move). Post-copy has its own warning ({@link #postcopyWarning}).
      *
      * <pre>{@code
      * Migratability.warnings(spec).forEach(w -> System.err.println("warning: " + w));
@@ -47,7 +45,7 @@ public final class Migratability {
         String cpu = spec.cpu().name();
         if (cpu.equals("max") || cpu.equals("host")) {
             return List.of("CPU model '" + cpu + "' is not migration-safe (the guest sees what this QEMU and host "
-                    + "offer; on TCG, QEMU 7.2 guests with -cpu max were seen crashing after moves): run guests that "
+                    + "offer, which another host or QEMU version may not): run guests that "
                     + "move with a named model, e.g. --cpu qemu64 (libvirt's default on TCG)");
         }
         return List.of();
