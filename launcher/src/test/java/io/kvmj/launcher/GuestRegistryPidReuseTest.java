@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvmj.launcher.process.RuntimeDir;
+import io.kvmj.launcher.testutil.RuntimeDirProperty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,15 +23,8 @@ class GuestRegistryPidReuseTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void setUp() {
-        System.setProperty("kvmj.runtime.dir", tmp.resolve("rt").toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.clearProperty("kvmj.runtime.dir");
-    }
+    @RegisterExtension
+    final RuntimeDirProperty runtime = RuntimeDirProperty.at(() -> tmp.resolve("rt"));
 
     @Test
     void reusedPidOfAnotherGuestsQemuIsNeverSignalled() throws Exception {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvmj.launcher.testutil.RuntimeDirProperty;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -16,15 +16,8 @@ class CliConventionsTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void setUp() {
-        System.setProperty("kvmj.runtime.dir", tmp.resolve("rt").toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.clearProperty("kvmj.runtime.dir");
-    }
+    @RegisterExtension
+    final RuntimeDirProperty runtime = RuntimeDirProperty.at(() -> tmp.resolve("rt"));
 
     static InProcessCli.Run kvmj(String... args) {
         return InProcessCli.run(args);

@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kvmj.core.image.ImageInfo;
 import io.kvmj.core.image.QemuImg;
 import io.kvmj.launcher.cli.InProcessCli.Run;
+import io.kvmj.launcher.testutil.RuntimeDirProperty;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,15 +29,8 @@ class VirtInstallCliTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void setUp() {
-        System.setProperty("kvmj.runtime.dir", tmp.resolve("rt").toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.clearProperty("kvmj.runtime.dir");
-    }
+    @RegisterExtension
+    final RuntimeDirProperty runtime = RuntimeDirProperty.at(() -> tmp.resolve("rt"));
 
     private static Run kvmj(String... args) {
         return InProcessCli.run(args);

@@ -5,27 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvmj.launcher.testutil.RuntimeDirProperty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeDirTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void setUp() {
-        System.setProperty("kvmj.runtime.dir", tmp.resolve("rt").toString());
-    }
-
-    @AfterEach
-    void tearDown() {
-        System.clearProperty("kvmj.runtime.dir");
-    }
+    @RegisterExtension
+    final RuntimeDirProperty runtime = RuntimeDirProperty.at(() -> tmp.resolve("rt"));
 
     @Test
     void claimCreatesPrivateDirAndRefusesLiveName() throws Exception {
