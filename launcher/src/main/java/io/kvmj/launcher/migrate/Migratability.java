@@ -1,11 +1,13 @@
 package io.kvmj.launcher.migrate;
 
+import io.kvmj.core.model.Accelerator;
 import io.kvmj.core.model.GuestSpec;
 import io.kvmj.core.qemu.ShellQuote;
 import io.kvmj.launcher.process.RuntimeDir;
 import io.kvmj.launcher.storage.LiveDisks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What in a {@link GuestSpec} QEMU cannot migrate, checked before anything starts, so kvmj refuses with a reason
@@ -60,11 +62,11 @@ public final class Migratability {
      * Migratability.postcopyWarning(spec).ifPresent(w -> System.err.println("warning: " + w));
      * }</pre>
      */
-    public static java.util.Optional<String> postcopyWarning(GuestSpec spec) {
-        if (spec.accelerator() == io.kvmj.core.model.Accelerator.KVM) { // TCG, or AUTO (TCG where /dev/kvm cannot run guests)
-            return java.util.Optional.empty();
+    public static Optional<String> postcopyWarning(GuestSpec spec) {
+        if (spec.accelerator() == Accelerator.KVM) { // TCG, or AUTO (TCG where /dev/kvm cannot run guests)
+            return Optional.empty();
         }
-        return java.util.Optional.of("post-copy under TCG is unreliable with this QEMU: guests were seen crashing or "
+        return Optional.of("post-copy under TCG is unreliable with this QEMU: guests were seen crashing or "
                 + "hanging right after a completed post-copy move; prefer pre-copy (--auto-converge helps a busy guest)");
     }
 
