@@ -121,10 +121,6 @@ public final class MigrateCommand implements Callable<Integer> {
             return fail(out, err, ExitCodes.USAGE, "guest '" + name + "' has no recorded spec (" + SpecFile.NAME
                     + "; launched from raw QEMU arguments?): kvmj cannot start its destination");
         }
-        guestSpec.ifPresent(g -> Migratability.warnings(g).forEach(w -> err.println("kvmj migrate: warning: " + w)));
-        if (postcopy) {
-            guestSpec.flatMap(Migratability::postcopyWarning).ifPresent(w -> err.println("kvmj migrate: warning: " + w));
-        }
         QmpMonitor qmp;
         try {
             qmp = GuestRegistry.connect(info, Duration.ofSeconds(10));
@@ -144,6 +140,13 @@ public final class MigrateCommand implements Callable<Integer> {
                         .filter(c -> c.contains("qemu")).orElse(LaunchOptions.DEFAULT_QEMU);
                 Launcher launcher = Launcher.create(LaunchOptions.defaults().withQemuBinary(binary).withDetached(true));
                 m = LiveMigration.toNewGuest(launcher, source, guestSpec.get(), to, opts, line);
+            }
+            // after the checks: a refused move prints its one line only
+            guestSpec.ifPresent(g -> Migratability.warnings(g)
+                    .forEach(w -> err.println("kvmj migrate: warning: " + w)));
+            if (postcopy) {
+                guestSpec.flatMap(Migratability::postcopyWarning)
+                        .ifPresent(w -> err.println("kvmj migrate: warning: " + w));
             }
             Signals.onInterrupt(() -> {
                 interrupted.set(true);
