@@ -1,9 +1,12 @@
 package io.kvmj.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * Commands in flight, keyed by their unique id: replies are routed by id (in any order), a reply with an unknown
  * id is logged and dropped, a late reply after a timeout is dropped quietly, and on disconnect every entry fails.
  * Each entry is removed exactly once (whoever removes it completes it), so completion races are harmless.
+ * Futures settled by the replies of one socket read go to the completion executor as one task at the end of the
+ * read ({@link #flushReplies()}), not one task each: a burst of pipelined replies costs one hand-off.
  */
 final class PendingTable {
     private static final Logger LOG = LoggerFactory.getLogger(PendingTable.class);
@@ -22,6 +27,8 @@ final class PendingTable {
     private final AtomicLong unknown = new AtomicLong();
     private final Executor completion;
     private final String label;
+    /** Settlements of futures by replies of the current read; I/O thread only. */
+    private final List<Runnable> replies = new ArrayList<>();
 
     PendingTable(String label, Executor completion) {
         this.label = label;
@@ -61,10 +68,40 @@ final class PendingTable {
         }
         p.cancelTimer();
         JsonNode err = msg.get("error");
-        if (err != null) {
-            fail(p, QmpErrorException.of(err, p.command, p.arguments));
+        if (p.direct) {
+            if (err != null) {
+                p.future.completeExceptionally(QmpErrorException.of(err, p.command, p.arguments));
+            } else {
+                p.future.complete(msg.get("return"));
+            }
+        } else if (err != null) {
+            QmpErrorException e = QmpErrorException.of(err, p.command, p.arguments);
+            replies.add(() -> p.future.completeExceptionally(e));
         } else {
-            complete(p, msg.get("return"));
+            JsonNode value = msg.get("return");
+            replies.add(() -> p.future.complete(value));
+        }
+    }
+
+    /**
+     * I/O thread, at the end of each read: hands the futures settled by its replies to the completion executor in
+     * one task (on this thread when the executor refuses).
+     */
+    void flushReplies() {
+        if (replies.isEmpty()) {
+            return;
+        }
+        Runnable[] batch = replies.toArray(new Runnable[0]);
+        replies.clear();
+        Runnable all = () -> {
+            for (Runnable r : batch) {
+                r.run();
+            }
+        };
+        try {
+            completion.execute(all);
+        } catch (RejectedExecutionException e) {
+            all.run();
         }
     }
 
@@ -129,6 +166,7 @@ final class PendingTable {
     }
 
     void disconnectAll(Throwable cause, String why) {
+        flushReplies();
         for (String id : map.keySet()) {
             disconnect(id, cause, why);
         }

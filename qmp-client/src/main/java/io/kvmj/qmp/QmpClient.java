@@ -205,6 +205,11 @@ public final class QmpClient implements QmpMonitor {
         }
     }
 
+    /** The end of one socket read: the futures its replies settled are completed (one hand-off). */
+    void onReadComplete() {
+        pending.flushReplies();
+    }
+
     private void onEvent(JsonNode msg) {
         QmpEvent ev;
         try {

@@ -63,6 +63,12 @@ final class QmpInboundHandler extends SimpleChannelInboundHandler<ByteBuf> {
         client.onMessage(node);
     }
 
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        client.onReadComplete();
+        super.channelReadComplete(ctx);
+    }
+
     private static boolean isBlank(ByteBuf b) {
         for (int i = b.readerIndex(); i < b.writerIndex(); i++) {
             byte c = b.getByte(i);

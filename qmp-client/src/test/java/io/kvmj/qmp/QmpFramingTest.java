@@ -117,6 +117,44 @@ class QmpFramingTest {
     }
 
     @Test
+    void repliesOfOneReadAreCompletedInOneHandOff() throws Exception {
+        List<Runnable> tasks = Collections.synchronizedList(new ArrayList<>());
+        Session s = open(QmpClientOptions.builder().completionExecutor(tasks::add).name("batch").build());
+        feed(s.ch, FakeQmpServer.greeting(false));
+        feed(s.ch, "{\"return\": {}, \"id\": " + nextRequest(s.ch).get("id") + "}\n");
+        tasks.forEach(Runnable::run); // the negotiation's own reply
+        tasks.clear();
+        List<CompletableFuture<JsonNode>> fs = new ArrayList<>();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            fs.add(s.client.execute("query-status"));
+            String id = nextRequest(s.ch).get("id").toString();
+            burst.append(i == 3 ? "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no\"}, \"id\": " + id + "}\n"
+                    : "{\"return\": {\"n\": " + i + "}, \"id\": " + id + "}\n");
+        }
+        feed(s.ch, burst.toString());
+        assertEquals(1, tasks.size(), "five replies in one read, one hand-off to the completion executor");
+        assertTrue(fs.stream().noneMatch(CompletableFuture::isDone), "completed on the executor, not the I/O thread");
+        tasks.get(0).run();
+        assertEquals(2, fs.get(2).get().path("n").asInt());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> fs.get(3).get());
+        assertInstanceOf(QmpErrorException.class, e.getCause());
+        assertEquals(4, fs.get(4).get().path("n").asInt());
+
+        CompletableFuture<JsonNode> a = s.client.execute("query-status");
+        String ida = nextRequest(s.ch).get("id").toString();
+        CompletableFuture<JsonNode> b = s.client.execute("query-status");
+        String idb = nextRequest(s.ch).get("id").toString();
+        feed(s.ch, "{\"return\": {}, \"id\": " + ida + "}\n");
+        feed(s.ch, "{\"return\": {}, \"id\": " + idb + "}\n");
+        assertEquals(3, tasks.size(), "two reads, two hand-offs");
+        tasks.subList(1, 3).forEach(Runnable::run);
+        assertTrue(a.isDone() && b.isDone());
+        s.ch.close();
+    }
+
+    @Test
     void eventsBeforeGreetingAreDeliveredAndDoNotBreakTheHandshake() throws Exception {
         Session s = open(options());
         feed(s.ch, "{\"event\": \"EARLY\", \"data\": {\"n\": 1}}\r\n{\"event\": \"EARLY\", \"data\": {\"n\": 2}}\r\n");
