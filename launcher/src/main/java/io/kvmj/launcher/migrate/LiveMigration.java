@@ -137,13 +137,15 @@ public final class LiveMigration {
     /** Waits until a destination started with {@code -S} has loaded the whole stream (leaves {@code inmigrate}). */
     private static void awaitIncomingDone(Guest dest) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("status").asText()
-                .equals("inmigrate")) {
-            if (!dest.isAlive() || System.nanoTime() > deadline) {
-                throw new MigrationException("the destination QEMU did not finish loading the migration stream",
-                        false, null);
+        try (MigrationWakeups wake = MigrationWakeups.on(dest.qmp(), "MIGRATION")) {
+            while (dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("status").asText()
+                    .equals("inmigrate")) {
+                if (!dest.isAlive() || System.nanoTime() > deadline) {
+                    throw new MigrationException("the destination QEMU did not finish loading the migration stream",
+                            false, null);
+                }
+                wake.await(Duration.ofMillis(250));
             }
-            MigrationDriver.sleep(Duration.ofMillis(20));
         }
     }
 
@@ -228,14 +230,17 @@ public final class LiveMigration {
         }
     }
 
+    /** Waits up to 60 s for the destination's vCPUs to run; its {@code RESUME} event ends each wait early. */
     static void awaitRunning(Guest dest) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
-            if (!dest.isAlive() || System.nanoTime() > deadline) {
-                throw new MigrationException("the destination QEMU did not start running the guest after migration",
-                        false, null);
+        try (MigrationWakeups wake = MigrationWakeups.on(dest.qmp(), "RESUME")) {
+            while (!dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
+                if (!dest.isAlive() || System.nanoTime() > deadline) {
+                    throw new MigrationException("the destination QEMU did not start running the guest after "
+                            + "migration", false, null);
+                }
+                wake.await(Duration.ofMillis(250));
             }
-            MigrationDriver.sleep(Duration.ofMillis(100));
         }
     }
 

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The source side of one migration over QMP: capabilities and parameters, {@code migrate}, then
- * {@code query-migrate} about four times a second until QEMU says {@code completed}, switching to post-copy after
- * the first pass when asked. A stop request (cancel, timeout, the destination gone) before post-copy sends
- * {@code migrate_cancel} and waits until the source runs again.
+ * {@code query-migrate} at each of QEMU's {@code MIGRATION}/{@code MIGRATION_PASS} events ({@link MigrationWakeups})
+ * and at least four times a second (progress, stop requests) until QEMU says {@code completed}, switching to
+ * post-copy at the end of the first pass when asked. A stop request (cancel, timeout, the destination gone) before
+ * post-copy sends {@code migrate_cancel} and waits until the source runs again.
  */
 final class MigrationDriver {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationDriver.class);
@@ -57,13 +58,17 @@ final class MigrationDriver {
         return this;
     }
 
-    /** {@code migrate-set-capabilities} for kvmj's capabilities on either side. */
+    /**
+     * {@code migrate-set-capabilities} for kvmj's capabilities on either side; {@code events} is always on (the
+     * {@code MIGRATION} and {@code MIGRATION_PASS} events kvmj waits on).
+     */
     static void setCapabilities(QmpMonitor qmp, boolean autoConverge, boolean postcopy) {
         setCapabilities(qmp, autoConverge, postcopy, false);
     }
 
     static void setCapabilities(QmpMonitor qmp, boolean autoConverge, boolean postcopy, boolean pauseBeforeSwitchover) {
         ArrayNode caps = F.arrayNode();
+        caps.addObject().put("capability", "events").put("state", true);
         caps.addObject().put("capability", "auto-converge").put("state", autoConverge);
         caps.addObject().put("capability", "postcopy-ram").put("state", postcopy);
         caps.addObject().put("capability", "pause-before-switchover").put("state", pauseBeforeSwitchover);
@@ -86,19 +91,27 @@ final class MigrationDriver {
             params.put("downtime-limit", options.maxDowntime().toMillis());
         }
         source.call("migrate-set-parameters", params, CALL);
-        long start = System.nanoTime();
-        source.call("migrate", F.objectNode().put("uri", uri), CALL);
-        LOG.info("guest {}: migration to {} started", name, destinationName);
+        try (MigrationWakeups wake = MigrationWakeups.on(source, "MIGRATION", "MIGRATION_PASS")) {
+            long start = System.nanoTime();
+            source.call("migrate", F.objectNode().put("uri", uri), CALL);
+            LOG.info("guest {}: migration to {} started", name, destinationName);
+            return follow(wake, start, destinationName);
+        }
+    }
+
+    private MigrationResult follow(MigrationWakeups wake, long start, String destinationName) {
         boolean switched = false;
         boolean continued = false;
         long lastReport = 0;
+        String lastStatus = "";
         while (true) {
             JsonNode q = source.call("query-migrate", null, CALL);
             String status = q.path("status").asText();
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            if (options.postcopy() || System.nanoTime() - lastReport >= POLL.toNanos()) {
+            if (!status.equals(lastStatus) || System.nanoTime() - lastReport >= POLL.toNanos()) {
                 listener.progress(progress(q, elapsed));
                 lastReport = System.nanoTime();
+                lastStatus = status;
             }
             switch (status) {
                 case "completed" -> {
@@ -112,7 +125,7 @@ final class MigrationDriver {
                 try {
                     beforeSwitchover.run();
                 } catch (RuntimeException e) {
-                    throw cancel("before the switch-over: " + e.getMessage());
+                    throw cancel(wake, "before the switch-over: " + e.getMessage());
                 }
                 source.call("migrate-continue", F.objectNode().put("state", "pre-switchover"), CALL);
                 continue;
@@ -135,24 +148,24 @@ final class MigrationDriver {
                     // post-copy cannot be cancelled: the destination already runs the guest; let it finish
                     LOG.warn("guest {}: {} in post-copy; cannot cancel, completing", name, why);
                 } else {
-                    throw cancel(why);
+                    throw cancel(wake, why);
                 }
             }
+            // dirty-sync-count reaches 2 at the end of the first pass (MIGRATION_PASS 2 wakes this loop)
             if (options.postcopy() && !switched && status.equals("active")
                     && q.path("ram").path("dirty-sync-count").asLong() >= 2) {
                 source.call("migrate-start-postcopy", null, CALL);
                 switched = true;
                 LOG.info("guest {}: switched to post-copy after the first pass", name);
             }
-            if (status.startsWith("postcopy")) {
+            if (postcopyPhase) {
                 switched = true;
             }
-            // waiting for the end of the first pass to switch to post-copy: look more often
-            sleep(options.postcopy() && !switched ? Duration.ofMillis(50) : POLL);
+            wake.await(POLL);
         }
     }
 
-    private MigrationException cancel(String why) {
+    private MigrationException cancel(MigrationWakeups wake, String why) {
         try {
             source.call("migrate_cancel", null, CALL);
         } catch (RuntimeException e) {
@@ -165,7 +178,7 @@ final class MigrationDriver {
             if (!IN_FLIGHT.contains(status) && !status.equals("cancelling")) {
                 break;
             }
-            sleep(POLL);
+            wake.await(POLL);
         }
         if (status.equals("completed")) {
             // it finished before the cancel arrived: the destination has the guest

@@ -158,34 +158,16 @@ public final class SaveRestore {
                         + "' is already running (restore --name NEWNAME)"));
             }
             Guest g = launcher.launch(launcher.plan(spec).withLaunchArgs(LiveMigration.incomingArgs()));
-            try {
+            try (MigrationWakeups wake = MigrationWakeups.on(g.qmp(), "MIGRATION", "RESUME")) {
                 Path sock = g.runtimeDir().path().resolve("restore.sock");
                 LiveMigration.accept(g.qmp(), "unix:" + sock, false);
                 try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock));
                      OutputStream os = Channels.newOutputStream(ch)) {
                     in.transferTo(os);
                 }
-                long deadline = System.nanoTime() + timeout.toNanos();
-                while (true) {
-                    if (!g.isAlive()) {
-                        throw new MigrationException("QEMU rejected the saved state and exited: "
-                                + g.stderrTail().strip().lines().reduce((a, b) -> b).orElse(""), false, null);
-                    }
-                    var q = g.qmp().call("query-migrate", null, Duration.ofSeconds(30));
-                    if ("failed".equals(q.path("status").asText())) {
-                        throw new MigrationException("QEMU rejected the saved state: " + q.path("error-desc").asText(),
-                                false, null);
-                    }
-                    if (g.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
-                        LOG.info("guest {} restored from {}", spec.name(), file);
-                        return g;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new MigrationException("the restored guest did not start within " + timeout.toSeconds()
-                                + " s", false, null);
-                    }
-                    MigrationDriver.sleep(Duration.ofMillis(100));
-                }
+                awaitRestored(g, wake, timeout);
+                LOG.info("guest {} restored from {}", spec.name(), file);
+                return g;
             } catch (IOException | RuntimeException e) {
                 g.kill();
                 g.close();
@@ -194,6 +176,30 @@ public final class SaveRestore {
             }
         } catch (IOException e) {
             throw new MigrationException("cannot restore from " + file + ": " + e.getMessage(), false, e);
+        }
+    }
+
+    /** Waits until QEMU has loaded the state and runs the guest; fails when QEMU rejects it or exits. */
+    private static void awaitRestored(Guest g, MigrationWakeups wake, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (!g.isAlive()) {
+                throw new MigrationException("QEMU rejected the saved state and exited: "
+                        + g.stderrTail().strip().lines().reduce((a, b) -> b).orElse(""), false, null);
+            }
+            var q = g.qmp().call("query-migrate", null, Duration.ofSeconds(30));
+            if ("failed".equals(q.path("status").asText())) {
+                throw new MigrationException("QEMU rejected the saved state: " + q.path("error-desc").asText(),
+                        false, null);
+            }
+            if (g.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new MigrationException("the restored guest did not start within " + timeout.toSeconds()
+                        + " s", false, null);
+            }
+            wake.await(Duration.ofMillis(250));
         }
     }
 
