@@ -40,6 +40,7 @@ public final class Guest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Guest.class);
 
     private final String name;
+    private final LaunchTimings timings;
     private final RuntimeDir dir;
     private final QemuProcess process;
     private final QmpMonitor qmp;
@@ -59,8 +60,9 @@ public final class Guest implements AutoCloseable {
     private ConsoleConnection consoleConnection;
 
     Guest(String name, RuntimeDir dir, QemuProcess process, QmpMonitor qmp, QmpListener listener,
-          AcceleratorChoice accelerator, LaunchOptions options, boolean initiallyPaused) {
+          AcceleratorChoice accelerator, LaunchOptions options, boolean initiallyPaused, LaunchTimings timings) {
         this.name = name;
+        this.timings = timings;
         this.dir = dir;
         this.process = process;
         this.qmp = qmp;
@@ -80,6 +82,18 @@ public final class Guest implements AutoCloseable {
     /** The guest's (unique per user) name. */
     public String name() {
         return name;
+    }
+
+    /**
+     * Where the time of this guest's launch went (runtime directory, spawn, QEMU until its QMP answers, first
+     * {@code query-status}).
+     *
+     * <pre>{@code
+     * LOG.info("{} started: {}", g.name(), g.launchTimings());
+     * }</pre>
+     */
+    public LaunchTimings launchTimings() {
+        return timings;
     }
 
     /** QEMU's pid. */

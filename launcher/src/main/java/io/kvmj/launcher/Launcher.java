@@ -208,6 +208,7 @@ public final class Launcher {
             throw new LaunchException("the plan for guest '" + name + "' has no -pidfile " + planned.pidFile()
                     + " (made for another runtime directory?)", null, argv, "", null);
         }
+        long t0 = System.nanoTime();
         RuntimeDir dir;
         try {
             dir = RuntimeDir.claim(name);
@@ -237,22 +238,28 @@ public final class Launcher {
             QmpClientOptions qo = QmpClientOptions.builder().name("qmp-" + name)
                     .connectTimeout(opts.readyTimeout()).handshakeTimeout(opts.readyTimeout()).build();
             CompletableFuture<QmpClient> ready;
+            long prepared;
             if (!opts.detached()) {
                 listener = QmpListener.listen(dir.qmpListenSocket(), qo);
+                prepared = System.nanoTime();
                 proc = QemuProcess.start(argv, dir.stderrLog(), false, opts.readyTimeout());
                 ready = listener.accept(opts.readyTimeout());
             } else {
+                prepared = System.nanoTime();
                 proc = QemuProcess.start(argv, dir.stderrLog(), true, opts.readyTimeout());
                 ready = QmpClient.connect(dir.qmpSocket(), qo);
             }
             QemuProcess spawned = proc;
             dir.update(r -> r.toBuilder().pid(spawned.pid()).orphanProtection(spawned.protection().name()).build());
+            long started = System.nanoTime();
             QmpMonitor qmp = awaitReady(proc, ready, argv);
+            long negotiated = System.nanoTime();
             boolean paused = !qmp.call(new QueryStatus(), opts.readyTimeout()).running();
             UserNetForwards.recordSshPort(name, dir, qmp, argv);
-            Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused);
-            LOG.info("guest {} up: pid {}, accel {} ({}), {}", name, proc.pid(), accel.accelerator(), accel.reason(),
-                    proc.protection());
+            Guest g = new Guest(name, dir, proc, qmp, listener, accel, opts, paused,
+                    LaunchTimings.of(t0, prepared, started, negotiated, System.nanoTime()));
+            LOG.info("guest {} up: pid {}, accel {} ({}), {}; {}", name, proc.pid(), accel.accelerator(),
+                    accel.reason(), proc.protection(), g.launchTimings());
             ok = true;
             return g;
         } catch (LaunchException e) {

@@ -29,8 +29,16 @@ class GuestLifecycleIT {
 
     @Test
     void launchQueryListQuit() throws Exception {
+        long t0 = System.nanoTime();
         Guest g = launcher.launchArgv("it-life", NONE);
+        Duration wall = Duration.ofNanos(System.nanoTime() - t0);
         try {
+            LaunchTimings t = g.launchTimings();
+            for (Duration phase : List.of(t.prepare(), t.spawn(), t.qmpReady(), t.firstStatus())) {
+                assertFalse(phase.isNegative(), t.toString());
+            }
+            assertTrue(t.qmpReady().toNanos() > 0 && t.spawn().toNanos() > 0, t.toString());
+            assertTrue(t.total().compareTo(wall) <= 0, t + " within the launch's " + wall);
             assertTrue(g.isAlive());
             assertEquals(OrphanProtection.PDEATHSIG, g.orphanProtection());
             assertEquals("running", g.status(Duration.ofSeconds(10)));

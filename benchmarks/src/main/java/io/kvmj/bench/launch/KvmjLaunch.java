@@ -2,6 +2,7 @@ package io.kvmj.bench.launch;
 
 import io.kvmj.bench.BareQemu;
 import io.kvmj.launcher.Guest;
+import io.kvmj.launcher.LaunchTimings;
 import io.kvmj.launcher.Launcher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ final class KvmjLaunch {
     private KvmjLaunch() {
     }
 
-    /** One kvmj launch: ms from the call until launchArgv returned (QMP negotiated); the argv it ran. */
-    record Timed(double millis, List<String> argv) {
+    /** One kvmj launch: ms from the call until launchArgv returned (QMP negotiated); the argv it ran; its phases. */
+    record Timed(double millis, List<String> argv, LaunchTimings phases) {
     }
 
     static Timed kvmj(Launcher launcher, String name) {
@@ -35,7 +36,7 @@ final class KvmjLaunch {
         long t0 = System.nanoTime();
         try (Guest g = launcher.launchArgv(name, argv)) {
             double ms = (System.nanoTime() - t0) / 1e6;
-            Timed t = new Timed(ms, List.copyOf(g.argv()));
+            Timed t = new Timed(ms, List.copyOf(g.argv()), g.launchTimings());
             g.quit();   // -machine none has no ACPI: skip close()'s system_powerdown wait
             return t;
         }

@@ -8,6 +8,7 @@ import io.kvmj.launcher.demo.DemoGuest;
 import io.kvmj.launcher.demo.DemoOptions;
 import io.kvmj.launcher.demo.DemoReport;
 import io.kvmj.launcher.LaunchOptions;
+import io.kvmj.launcher.LaunchTimings;
 import io.kvmj.launcher.Launcher;
 import io.kvmj.launcher.demo.PreparedDemo;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ public final class LaunchSuite implements Suite {
         double[] kvmj = new double[reps];
         double[] bare = new double[reps];
         double[] diff = new double[reps];
+        double[][] phases = new double[4][reps];
         try {
             for (int i = -2; i < reps; i++) {
                 KvmjLaunch.Timed k = KvmjLaunch.kvmj(launcher, "bench-launch-" + ProcessHandle.current().pid()
@@ -58,6 +60,11 @@ public final class LaunchSuite implements Suite {
                 double b = KvmjLaunch.bare(k.argv(), scratch);
                 if (i >= 0) {
                     kvmj[i] = k.millis();
+                    LaunchTimings t = k.phases();
+                    phases[0][i] = t.prepare().toNanos() / 1e6;
+                    phases[1][i] = t.spawn().toNanos() / 1e6;
+                    phases[2][i] = t.qmpReady().toNanos() / 1e6;
+                    phases[3][i] = t.firstStatus().toNanos() / 1e6;
                     bare[i] = b;
                     diff[i] = k.millis() - b;
                 }
@@ -80,8 +87,10 @@ public final class LaunchSuite implements Suite {
                 Figure.withValueTarget("launch", "-machine none: launcher overhead (median of paired differences)",
                         overhead, "ms", TARGET_OVERHEAD_MS, "host",
                         String.format(Locale.ROOT, "%d pairs, differences p25 %.1f / p75 %.1f ms; kvmj adds runtime "
-                                + "args, listens for QMP, negotiates, runs query-status", reps, quantile(diff, 0.25),
-                                quantile(diff, 0.75))));
+                                + "args, listens for QMP, negotiates, runs query-status; kvmj's phases (medians, "
+                                + "Guest.launchTimings): prepare %.1f, spawn %.1f, QMP ready %.1f, first status %.1f ms",
+                                reps, quantile(diff, 0.25), quantile(diff, 0.75), median(phases[0]),
+                                median(phases[1]), median(phases[2]), median(phases[3]))));
     }
 
     /**

@@ -144,7 +144,7 @@ public final class MigrationSuite implements Suite {
         String note = String.format(Locale.ROOT, "median of %d interleaved pairs on one Debian 12 guest (2 vCPUs, "
                 + "1 GiB, TCG, qcow2 overlay shared by both sides), pre-copy, unix socket on this host, unlimited "
                 + "bandwidth, QEMU's default downtime limit; raw = bare QEMU with kvmj's argv + a minimal QMP script "
-                + "polling every 100 ms (kvmj polls every 250 ms)%s; MiB sent kvmj/raw %s", done, load,
+                + "polling every 100 ms (kvmj waits on QEMU's MIGRATION events, at most 250 ms between looks)%s; MiB sent kvmj/raw %s", done, load,
                 LaunchSuite.pairs(k[3], b[3]));
         String baseline = "raw QMP script, same guest";
         out.add(Figure.time("migrate", "Debian 12 live migration, " + workload + ": wall (spawn destination to "

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * java -cp kvmj-benchmarks.jar io.kvmj.bench.peers.QmpDriverMain CLIENT TARGET WARMUP_MS LATENCY_MS THROUGHPUT_MS K1,K2,...
- *   CLIENT: minimal | kvmj | kvmjNoPoll | libvirt      TARGET: a QMP socket path, or URI#DOMAIN for libvirt
+ *   CLIENT: minimal | kvmj | kvmjNoPoll | kvmjDirect | libvirt      TARGET: a QMP socket path, or URI#DOMAIN for libvirt
  * lat &lt;ns&gt; &lt;ns&gt; ...        query-status round trips (System.nanoTime around each call) after WARMUP_MS of calls
  * thr &lt;K&gt; &lt;commands&gt; &lt;ns&gt;  K commands in flight for THROUGHPUT_MS (pipelined, futures, or K threads)
  * </pre>
@@ -44,7 +44,7 @@ public final class QmpDriverMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 6) {
-            System.err.println("usage: QmpDriverMain minimal|kvmj|kvmjNoPoll|libvirt TARGET WARMUP_MS LATENCY_MS "
+            System.err.println("usage: QmpDriverMain minimal|kvmj|kvmjNoPoll|kvmjDirect|libvirt TARGET WARMUP_MS LATENCY_MS "
                     + "THROUGHPUT_MS K1,K2,...");
             System.exit(2);
         }
@@ -122,6 +122,8 @@ public final class QmpDriverMain {
             case "minimal" -> minimal(Path.of(target));
             case "kvmj" -> kvmj(Path.of(target), QmpClientOptions.defaults());
             case "kvmjNoPoll" -> kvmj(Path.of(target), QmpClientOptions.builder().busyPoll(Duration.ZERO).build());
+            case "kvmjDirect" -> kvmj(Path.of(target), QmpClientOptions.builder().completionExecutor(Runnable::run)
+                    .build());
             case "libvirt" -> LibvirtDriver.open(target);
             default -> throw new IllegalArgumentException("unknown client " + client);
         };

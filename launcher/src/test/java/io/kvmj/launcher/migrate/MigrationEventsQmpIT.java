@@ -14,6 +14,7 @@ import io.kvmj.qmp.QmpMonitor;
 import io.kvmj.qmp.QmpSubscription;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,11 +31,12 @@ class MigrationEventsQmpIT {
     private static final List<String> NONE = List.of("-machine", "none", "-nodefaults", "-display", "none");
 
     @Test
+    @SuppressWarnings("try") // the subscriptions a and b only need closing
     void theMoveIsFollowedByQemusEvents() throws Exception {
         Requirements.qemu();
         TestRuntime.use();
         Launcher launcher = Launcher.create(LaunchOptions.defaults().withQemuBinary(Requirements.qemu()));
-        List<String> incoming = new java.util.ArrayList<>(NONE);
+        List<String> incoming = new ArrayList<>(NONE);
         incoming.addAll(LiveMigration.incomingArgs());
         try (Guest s = launcher.launchArgv("mev-src", NONE);
              Guest d = launcher.launchArgv("mev-dst", incoming)) {
