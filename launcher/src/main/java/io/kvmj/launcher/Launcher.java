@@ -17,6 +17,8 @@ import io.kvmj.core.qemu.Warning;
 import io.kvmj.launcher.cloudinit.CloudInitSeed;
 import io.kvmj.launcher.cloudinit.SshUser;
 import io.kvmj.launcher.cloudinit.WrittenSeed;
+import io.kvmj.launcher.migrate.MachinePinning;
+import io.kvmj.launcher.migrate.TcgDirtyTracking;
 import io.kvmj.launcher.process.FileTail;
 import io.kvmj.launcher.process.QemuProcess;
 import io.kvmj.launcher.process.QemuStartException;
@@ -109,8 +111,9 @@ public final class Launcher {
      * port (a socket with a QEMU-written log) and, on boards with a PCI bus, the guest-agent channel
      * ({@link RuntimeDir#agentSocket()}). A pidfile, console or agent channel of {@code spec} on the same paths is
      * not added twice; the spec's own QMP endpoints and serials follow kvmj's. A migratable guest's board is pinned
-     * to the versioned type QEMU resolves its alias to ({@link io.kvmj.launcher.migrate.MachinePinning}), recorded
-     * with the spec ({@code spec.json}, and {@code machine} in {@code guest.json}).
+     * to the versioned type QEMU resolves its alias to ({@link MachinePinning}), recorded with the spec
+     * ({@code spec.json}, and {@code machine} in {@code guest.json}); under TCG its memory also gets 8 KiB more, the
+     * workaround for QEMU's lost TCG writes during migration ({@link TcgDirtyTracking}).
      *
      * @throws LaunchException when the accelerator cannot be honoured or the spec is invalid
      */
@@ -123,9 +126,11 @@ public final class Launcher {
      * before {@link #launch(LaunchPlan)}, e.g. {@code kvmj run --disk FILE,size=N}) count as existing.
      */
     public LaunchPlan plan(GuestSpec spec, java.util.Collection<Path> createdAtLaunch) {
-        spec = io.kvmj.launcher.migrate.MachinePinning.pin(options.qemuBinary(), spec);
+        GuestSpec requested = spec;
+        spec = MachinePinning.pin(options.qemuBinary(), spec);
         RuntimeDir dir = RuntimeDir.locate(spec.name());
         AcceleratorChoice accel = accelerators.choose(spec.accelerator());
+        spec = TcgDirtyTracking.apply(requested, spec);
         CloudInitSpec cloudInit = spec.cloudInit() == null ? null
                 : CloudInitSeed.attach(spec.cloudInit(), spec.name(), dir.path());
         GuestSpec.Builder b = withRuntimeParts(spec.toBuilder(), spec, dir)

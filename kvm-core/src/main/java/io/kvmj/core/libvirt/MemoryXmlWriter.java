@@ -27,6 +27,10 @@ final class MemoryXmlWriter {
     void memory(Element dom) {
         MemorySpec m = s.memory();
         long kib = m.sizeMiB() * 1024;
+        if (m.padKiB() > 0) {
+            notes.add(new LibvirtNote("memory.padKiB", m.padKiB() + " KiB of padding (kvmj's TCG migration workaround) "
+                    + "left out: libvirt aligns guest memory itself"));
+        }
         Xml.text(dom, "memory", String.valueOf(kib)).setAttribute("unit", "KiB");
         Xml.text(dom, "currentMemory", String.valueOf(kib)).setAttribute("unit", "KiB");
         List<MemoryBackend> backends = m.backend() != null ? List.of(m.backend())

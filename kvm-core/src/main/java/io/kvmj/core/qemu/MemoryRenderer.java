@@ -18,7 +18,8 @@ final class MemoryRenderer implements ArgRenderer {
     @Override
     public void render(RenderContext ctx) {
         MemorySpec m = ctx.spec.memory();
-        ctx.arg("-m", QemuOpts.keys("m").add("size", m.sizeMiB() + "M"));
+        ctx.arg("-m", QemuOpts.keys("m").add("size", m.padKiB() == 0 ? m.sizeMiB() + "M"
+                : (m.sizeMiB() * 1024 + m.padKiB()) + "K"));
         Set<String> ids = new HashSet<>();
         if (m.backend() != null) {
             backend(ctx, m.backend(), ids);
