@@ -142,12 +142,8 @@ public final class MigrateCommand implements Callable<Integer> {
                 m = LiveMigration.toNewGuest(launcher, source, guestSpec.get(), to, opts, line);
             }
             // after the checks: a refused move prints its one line only
-            guestSpec.ifPresent(g -> Migratability.warnings(g)
+            guestSpec.ifPresent(g -> Migratability.warnings(g, postcopy)
                     .forEach(w -> err.println("kvmj migrate: warning: " + w)));
-            if (postcopy) {
-                guestSpec.flatMap(Migratability::postcopyWarning)
-                        .ifPresent(w -> err.println("kvmj migrate: warning: " + w));
-            }
             Signals.onInterrupt(() -> {
                 interrupted.set(true);
                 m.cancel("interrupted (Ctrl-C)");

@@ -45,6 +45,11 @@ public final class Migratability {
      * }</pre>
      */
     public static List<String> warnings(GuestSpec spec) {
+        return warnings(spec, false);
+    }
+
+    /** {@link #warnings(GuestSpec)} for a move by post-copy or not: the lost TCG writes then as {@link #postcopyWarning}. */
+    public static List<String> warnings(GuestSpec spec, boolean postcopy) {
         List<String> out = new ArrayList<>();
         String cpu = spec.cpu().name();
         if (cpu.equals("max") || cpu.equals("host")) {
@@ -52,7 +57,9 @@ public final class Migratability {
                     + "offer, which another host or QEMU version may not): run guests that "
                     + "move with a named model, e.g. --cpu qemu64 (libvirt's default on TCG)");
         }
-        if (TcgDirtyTracking.exposed(spec)) {
+        if (postcopy) {
+            postcopyWarning(spec).ifPresent(out::add);
+        } else if (TcgDirtyTracking.exposed(spec)) {
             out.add(EXPOSED);
         }
         return out;

@@ -31,6 +31,9 @@ class MigratabilityTest {
         assertEquals(List.of("03bfc2188f"), Migratability.warnings(tcg).stream()
                 .map(w -> w.replaceAll(".*QEMU commit (\\w+).*", "$1")).toList(), Migratability.warnings(tcg).toString());
         assertTrue(Migratability.postcopyWarning(tcg).orElseThrow().startsWith("post-copy under TCG is unreliable"));
+        assertTrue(Migratability.warnings(tcg, true).get(0).startsWith("post-copy under TCG is unreliable"),
+                "before a post-copy move, the post-copy warning in its place");
+        assertEquals(1, Migratability.warnings(tcg, true).size());
         assertTrue(Migratability.postcopyWarning(padded(tcg)).isEmpty(), "the padding is the workaround");
         assertTrue(Migratability.warnings(padded(tcg)).isEmpty());
         GuestSpec kvm = tcg.toBuilder().accelerator(Accelerator.KVM).build();
