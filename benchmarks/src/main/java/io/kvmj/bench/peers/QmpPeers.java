@@ -63,6 +63,9 @@ public final class QmpPeers {
         // the same client with busy-polling off: shows what polling costs or saves on this machine, now
         peers.add(new QmpPeer("kvmjNoPoll", "kvmj QmpClient.call(), busyPoll=0", "kvmj", false,
                 add(java, "kvmjNoPoll"), sock(dir, socks, "kvmjnp")));
+        // futures completed on the I/O thread (completionExecutor(Runnable::run)): what the completion hand-off costs
+        peers.add(new QmpPeer("kvmjDirect", "kvmj QmpClient.call(), completion on the I/O thread", "kvmj", false,
+                add(java, "kvmjDirect"), sock(dir, socks, "kvmjdirect")));
         Path go = peersDir.resolve("qmpbench");
         if (Files.isExecutable(go)) {
             peers.add(new QmpPeer("go-qemu", "go-qemu qmp.SocketMonitor.Run (Go)", "go-qemu", true,
@@ -229,7 +232,7 @@ public final class QmpPeers {
 
     static String howInFlight(String id) {
         return switch (id) {
-            case "kvmj", "kvmjNoPoll" -> "K execute() futures, then all awaited";
+            case "kvmj", "kvmjNoPoll", "kvmjDirect" -> "K execute() futures, then all awaited";
             case "go-qemu" -> "K goroutines calling Run (go-qemu serialises Run with a mutex: one command at a time)";
             case "libvirt" -> "K threads calling qemuMonitorCommand";
             default -> "K command lines written back to back, then K replies read";
