@@ -25,10 +25,21 @@ public final class PrivateLibvirt implements AutoCloseable {
 
     private final Path script;
     private final Path dir;
+    /** Stops the daemons should the benchmark JVM be stopped (Ctrl-C, SIGTERM) before {@link #close}. */
+    private final Thread onExit;
 
     private PrivateLibvirt(Path script, Path dir) {
         this.script = script;
         this.dir = dir;
+        this.onExit = new Thread(() -> {
+            try {
+                script("stop");
+            } catch (IOException e) {
+                System.err.println("private libvirtd in " + dir + " not stopped: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "private-libvirtd-stop");
     }
 
     /**
@@ -57,6 +68,7 @@ public final class PrivateLibvirt implements AutoCloseable {
         }
         Files.createDirectories(dir);
         PrivateLibvirt lv = new PrivateLibvirt(script, dir.toAbsolutePath());
+        Runtime.getRuntime().addShutdownHook(lv.onExit);
         lv.script("start");
         return lv;
     }
@@ -92,6 +104,11 @@ public final class PrivateLibvirt implements AutoCloseable {
 
     @Override
     public void close() throws IOException, InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            return; // the JVM is shutting down: the hook stops the daemons
+        }
         script("stop");
     }
 

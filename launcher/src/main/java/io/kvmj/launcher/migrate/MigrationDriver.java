@@ -8,6 +8,7 @@ import io.kvmj.qmp.QmpMonitor;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ final class MigrationDriver {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration CALL = Duration.ofSeconds(30);
+    /** How long to wait for QEMU's final figures after {@code completed} ({@link #settled}), and how often to look. */
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration SETTLE_STEP = Duration.ofMillis(2);
     /** "Unlimited": QEMU's default max-bandwidth is 32 MiB/s. */
     private static final long UNLIMITED = 1L << 40;
     private static final Set<String> IN_FLIGHT = Set.of("setup", "active", "pre-switchover", "device", "wait-unplug");
@@ -115,7 +119,7 @@ final class MigrationDriver {
             }
             switch (status) {
                 case "completed" -> {
-                    return MigrationResult.of(name, destinationName, switched, q);
+                    return MigrationResult.of(name, destinationName, switched, settled());
                 }
                 case "failed", "cancelled" -> throw failed(status, q.path("error-desc").asText(""));
                 default -> { }
@@ -163,6 +167,20 @@ final class MigrationDriver {
             }
             wake.await(POLL);
         }
+    }
+
+    /**
+     * QEMU's figures once they are final: QEMU reports {@code completed} (and sends the event kvmj wakes on) a moment
+     * before its migration thread computes {@code total-time} and {@code downtime}, which it does just before moving
+     * the source to the {@code postmigrate} run state; a {@code query-migrate} in between reads 0 for both.
+     */
+    private JsonNode settled() {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (!"postmigrate".equals(source.call("query-status", null, CALL).path("status").asText())
+                && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(SETTLE_STEP.toNanos());
+        }
+        return source.call("query-migrate", null, CALL);
     }
 
     private MigrationException cancel(MigrationWakeups wake, String why) {

@@ -56,6 +56,8 @@ class MigrationEventsQmpIT {
                 MigrationResult r = new MigrationDriver(s.qmp(), "mev-src", MigrationOptions.defaults(),
                         progress::add, new AtomicReference<>(), () -> null).run("unix:" + sock, "mev-dst");
                 assertEquals("completed", r.stats().path("status").asText());
+                // the result is read once QEMU has its final figures: the source has left 'running' for 'postmigrate'
+                assertEquals("postmigrate", s.qmp().call("query-status").path("status").asText());
                 assertTrue(capability(s.qmp(), "events"), "the driver turned the events capability on");
                 assertTrue(wake.await(Duration.ofSeconds(10)), "QEMU's MIGRATION events woke the waiter");
                 awaitSize(statuses, "completed");
