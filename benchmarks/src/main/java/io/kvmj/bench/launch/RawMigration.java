@@ -61,6 +61,12 @@ final class RawMigration {
             while (true) {
                 last = src.execute("{\"execute\":\"query-migrate\"}");
                 if (last.contains("\"status\": \"completed\"") || last.contains("\"status\":\"completed\"")) {
+                    // QEMU fills in total-time and downtime just before the source enters postmigrate
+                    for (int i = 0; i < 1000 && !src.execute("{\"execute\":\"query-status\"}").contains("postmigrate");
+                            i++) {
+                        Thread.sleep(2);
+                    }
+                    last = src.execute("{\"execute\":\"query-migrate\"}");
                     break;
                 }
                 if (last.contains("\"failed\"") || last.contains("\"cancelled\"")) {
