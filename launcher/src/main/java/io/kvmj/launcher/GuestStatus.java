@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
 public record GuestStatus(String state, int vcpus, long memoryMiB, String ssh, String sshUser, String vnc,
                           boolean agentChannel, Duration uptime) {
     private static final Pattern SMP = Pattern.compile("(?:^|\\s)'?-smp'?\\s+'?(?:cpus\\\\?=)?(\\d+)");
-    private static final Pattern MEM = Pattern.compile("(?:^|\\s)'?-m'?\\s+'?(?:size\\\\?=)?(\\d+)([MGmg]?)");
+    private static final Pattern MEM = Pattern.compile("(?:^|\\s)'?-m'?\\s+'?(?:size\\\\?=)?(\\d+)([KMGTkmgt]?)");
 
     /** The status of {@code g}; asks QEMU for its run state within {@code timeout} on a QMP socket nobody holds. */
     public static GuestStatus of(GuestInfo g, Duration timeout) {
@@ -76,14 +76,22 @@ public record GuestStatus(String state, int vcpus, long memoryMiB, String ssh, S
         return m.find() ? Integer.parseInt(m.group(1)) : 1;
     }
 
-    /** Guest RAM in MiB named by a command line ({@code -m size=1024M}, {@code -m 2G}, {@code -m 512}); else 128. */
+    /**
+     * Guest RAM in whole MiB named by a command line ({@code -m size=1024M}, {@code -m 2G}, {@code -m 512}, and
+     * {@code -m size=1048584K}, kvmj's TCG padding, as 1024); else 128.
+     */
     static long memoryMiB(String commandLine) {
         Matcher m = MEM.matcher(commandLine == null ? "" : commandLine);
         if (!m.find()) {
             return 128;
         }
         long n = Long.parseLong(m.group(1));
-        return m.group(2).toUpperCase(Locale.ROOT).equals("G") ? n * 1024 : n;
+        return switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> n / 1024;
+            case "G" -> n * 1024;
+            case "T" -> n * 1024 * 1024;
+            default -> n;
+        };
     }
 
     /**

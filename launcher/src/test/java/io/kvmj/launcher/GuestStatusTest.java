@@ -25,6 +25,9 @@ class GuestStatusTest {
         assertEquals(4, GuestStatus.vcpus("qemu-system-x86_64 -smp 4 -m 2G"));
         assertEquals(2048, GuestStatus.memoryMiB("qemu-system-x86_64 -smp 4 -m 2G"));
         assertEquals(512, GuestStatus.memoryMiB("qemu-system-x86_64 -m 512"));
+        assertEquals(96, GuestStatus.memoryMiB("qemu-system-x86_64 -m size=98312K"), "kvmj's TCG padding: 96 MiB + 8 KiB");
+        assertEquals(1024, GuestStatus.memoryMiB("qemu-system-x86_64 -m 1048584k"));
+        assertEquals(1024 * 1024, GuestStatus.memoryMiB("qemu-system-x86_64 -m 1T"));
         assertEquals(1, GuestStatus.vcpus("qemu-system-x86_64 -machine none"));
         assertEquals(128, GuestStatus.memoryMiB("qemu-system-x86_64 -machine none"));
         assertEquals(1, GuestStatus.vcpus("qemu-system-x86_64 -name guest=-smp-x -machine none"));

@@ -230,8 +230,19 @@ public final class LiveMigration {
         }
     }
 
-    /** Waits up to 60 s for the destination's vCPUs to run; its {@code RESUME} event ends each wait early. */
-    static void awaitRunning(Guest dest) {
+    /**
+     * Waits up to 60 s for a destination's vCPUs to run; its {@code RESUME} event ends each wait early. A move to a
+     * URI ({@link #toUri}) completes when the source is done: a destination QEMU that this process launched resumes
+     * on its own right after, and this waits for that.
+     *
+     * <pre>{@code
+     * LiveMigration.toUri(MigrationSource.of(src), uri, options, listener).await(Duration.ofMinutes(10));
+     * LiveMigration.awaitRunning(dest);   // dest: launched with incomingArgs(), accept(dest.qmp(), uri, ...)
+     * }</pre>
+     *
+     * @throws MigrationException when the destination exits or does not run within 60 s
+     */
+    public static void awaitRunning(Guest dest) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (MigrationWakeups wake = MigrationWakeups.on(dest.qmp(), "RESUME")) {
             while (!dest.qmp().call("query-status", null, Duration.ofSeconds(30)).path("running").asBoolean()) {
