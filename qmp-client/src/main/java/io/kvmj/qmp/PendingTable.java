@@ -68,18 +68,13 @@ final class PendingTable {
         }
         p.cancelTimer();
         JsonNode err = msg.get("error");
+        JsonNode value = msg.get("return");
+        QmpErrorException e = err == null ? null : QmpErrorException.of(err, p.command, p.arguments);
+        Runnable settle = e != null ? () -> p.future.completeExceptionally(e) : () -> p.future.complete(value);
         if (p.direct) {
-            if (err != null) {
-                p.future.completeExceptionally(QmpErrorException.of(err, p.command, p.arguments));
-            } else {
-                p.future.complete(msg.get("return"));
-            }
-        } else if (err != null) {
-            QmpErrorException e = QmpErrorException.of(err, p.command, p.arguments);
-            replies.add(() -> p.future.completeExceptionally(e));
+            settle.run();   // a blocking call's future runs no user code: wake the caller now
         } else {
-            JsonNode value = msg.get("return");
-            replies.add(() -> p.future.complete(value));
+            replies.add(settle);
         }
     }
 

@@ -26,11 +26,11 @@ public record MemorySpec(long sizeMiB, MemoryBackend backend, List<NumaNode> num
             throw new InvalidSpecException("memory.padKiB", padKiB, "0 or a multiple of 8 below 256 (QEMU rounds "
                     + "-m up to 8 KiB)");
         }
-        if (padKiB > 0 && (backend != null || (numaNodes != null && !numaNodes.isEmpty()))) {
+        numaNodes = List.copyOf(numaNodes == null ? List.of() : numaNodes);
+        if (padKiB > 0 && (backend != null || !numaNodes.isEmpty())) {
             throw new InvalidSpecException("memory.padKiB", padKiB, "only a plain -m can be padded (backend sizes "
                     + "are whole MiB)");
         }
-        numaNodes = List.copyOf(numaNodes == null ? List.of() : numaNodes);
         if (backend != null && !numaNodes.isEmpty()) {
             throw new InvalidSpecException("memory.backend", backend.id(), "give either one backend or NUMA nodes, not both");
         }
